@@ -1,0 +1,74 @@
+"""The pipeline, start to end: read and validate entries → render pages.
+
+`run()` is what the MkDocs hook calls; `build.py check` stops after the catalog.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .render import Page, render_pages
+from .validate import Catalog, build_catalog
+
+CASES_DIR = "cases"
+TEMPLATES_DIR = "templates"
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered; the message names the template file and line."""
+
+
+@dataclass(frozen=True)
+class Result:
+    catalog: Catalog
+    pages: list[Page]
+    files: dict[str, Path]  # site path → file to copy (media the entries use)
+
+
+def language() -> str:
+    """Language of messages: Chinese unless `--lang en` (or PUBLISHER_LANG=en) asked otherwise."""
+    return "en" if os.environ.get("PUBLISHER_LANG", "zh").lower().startswith("en") else "zh"
+
+
+def load(root: Path) -> Catalog:
+    """Read and validate every entry (raises ContentError with every problem)."""
+    return build_catalog(root / CASES_DIR)
+
+
+def run(root: Path) -> Result:
+    catalog = load(root)
+    try:
+        pages = render_pages(catalog, root / TEMPLATES_DIR)
+    except jinja2.TemplateError as error:
+        raise TemplateFailure(_describe_template_error(error, root)) from None
+    files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
+    return Result(catalog, pages, files)
+
+
+def _describe_template_error(error: jinja2.TemplateError, root: Path) -> str:
+    where = ""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        where = f"{Path(error.filename).resolve().relative_to(root.resolve()).as_posix()}:{error.lineno}"
+    else:  # Jinja rewrites tracebacks so that template frames carry the template's file and line
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(".html") and TEMPLATES_DIR in Path(frame.filename).parts:
+                where = f"{Path(frame.filename).resolve().relative_to(root.resolve()).as_posix()}:{frame.lineno}"
+                break
+    return f"{where}: 模板错误 (template error): {error.message or error}"
+
+
+def default_nav(catalog: Catalog, docs_dir: Path) -> list:
+    """A small navigation: never every entry (each page embeds the whole nav)."""
+    nav: list = [{"首页": "index.md"}]
+    if catalog.current:
+        year = catalog.current.year
+        nav += [{"创新案例": f"{year}/top-cases/index.md"}, {"创新人物": f"{year}/top-people/index.md"}]
+    nav += [{"公益大使": "ambassadors/index.md"}, {"往届": "archive/index.md"}]
+    nav += sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md") if p.name != "index.md")
+    return nav
+

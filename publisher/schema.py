@@ -1,0 +1,212 @@
+"""The one schema of every entry kind.
+
+Each model below is the single source of truth for an entry kind: validation
+(`validate.py`), the JSON Schema files editors' tools read (`schemas/`), the
+`build.py new` scaffold and the editors' field reference are all derived from
+it. Field descriptions are in Chinese because editors read them; `examples`
+feed the scaffold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+# --- labels shown on the site -------------------------------------------------
+
+CATEGORY_LABELS: dict[str, str] = {
+    "enterprise": "企业全生命周期",
+    "individual": "自然人全生命周期",
+    "project": "项目建设全生命周期",
+    "innovation": "创新创业全生命周期",
+}
+CATEGORY_SHORT: dict[str, str] = {
+    "enterprise": "企业",
+    "individual": "自然人",
+    "project": "项目建设",
+    "innovation": "创新创业",
+}
+IDENTITY_LABELS: dict[str, str] = {
+    "entrepreneur": "企业家",
+    "foreign-resident": "外籍人士",
+    "overseas-chinese": "海外华侨华人",
+    "scholar": "专家学者",
+    "media": "媒体人",
+    "youth": "青年代表",
+    "other": "其他",
+}
+Category = Literal["enterprise", "individual", "project", "innovation"]
+Identity = Literal["entrepreneur", "foreign-resident", "overseas-chinese", "scholar", "media", "youth", "other"]
+
+# --- reusable field types -------------------------------------------------------
+
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _check_link(value: str) -> str:
+    """Allow http(s), mailto and site-relative links only: data is text, never code."""
+    value = value.strip()
+    if value.lower().startswith(_SAFE_SCHEMES):
+        if value.lower().startswith("http") and not re.match(r"^https?://[^/\s]+\.[^/\s]+", value, re.I):
+            raise PydanticCustomError("link_malformed", "malformed link")
+        if any(ch.isspace() for ch in value):
+            raise PydanticCustomError("link_malformed", "malformed link")
+        return value
+    if _SCHEME.match(value) or value.startswith("//"):
+        raise PydanticCustomError("link_scheme", "unsafe link scheme")
+    if not value.startswith("/"):
+        raise PydanticCustomError("link_malformed", "malformed link")
+    return value
+
+
+def _check_media_path(value: str) -> str:
+    """Media paths are relative to `cases/` and may not leave it."""
+    value = value.strip()
+    if _SCHEME.match(value) or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
+        raise PydanticCustomError("media_path", "media path must be relative to cases/")
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value.strip()
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+Link = Annotated[str, AfterValidator(_check_link)]
+MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Rank = Annotated[int, Field(ge=1, le=10, strict=True)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors (typos must not vanish silently); entries are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --- parts ------------------------------------------------------------------------
+
+
+class Highlight(Strict):
+    label: Text = Field(description="指标名称，如“一次性通过率”", max_length=20, examples=["一次性通过率"])
+    value: Text = Field(description="指标数值，如“+50%”；请加引号", max_length=20, examples=["+50%"])
+
+
+class Source(Strict):
+    title: Text = Field(description="来源名称，如“环球网”", max_length=80, examples=["环球网"])
+    url: Link | None = Field(None, description="来源链接，只能以 https://、http:// 或 / 开头", examples=["https://www.example.com/"])
+    date: dt.date | None = Field(None, description="发布日期，格式 YYYY-MM-DD", examples=["2022-10-26"])
+
+
+class Audio(Strict):
+    file: MediaPath = Field(description="音频文件，相对于 cases/ 文件夹，如 media/audio/xxx.ogg", examples=["media/audio/example.ogg"])
+    transcript: Text = Field(description="有声明信片的文字稿（听不了音频的读者也能看到）", max_length=2000, examples=["各位好，……"])
+    title: Text | None = Field(None, description="音频标题（可选）", max_length=40)
+
+
+class Video(Strict):
+    file: MediaPath | None = Field(None, description="本站视频文件，相对于 cases/ 文件夹（与 url 二选一）", examples=["media/video/example.mp4"])
+    url: Link | None = Field(None, description="外部视频页面链接（与 file 二选一，只显示为链接，不嵌入）")
+    poster: MediaPath | None = Field(None, description="视频封面图片，相对于 cases/ 文件夹（可选）")
+    title: Text | None = Field(None, description="视频标题（可选）", max_length=40)
+
+
+class Contact(Strict):
+    email: Text | None = Field(None, description="电子邮箱", max_length=120)
+    phone: Text | None = Field(None, description="电话", max_length=40)
+    wechat: Text | None = Field(None, description="微信号", max_length=60)
+    public: bool = Field(False, description="是否在网站上公开联系方式；默认 false（不公开）")
+
+
+# --- entry kinds -------------------------------------------------------------------
+
+
+class Case(Strict):
+    """十大创新案例中的一个案例。文件位置：cases/<年份>/top-cases/<英文短名>.yaml"""
+
+    rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
+    title: Text = Field(description="案例标题", max_length=40, examples=["智能表单让登记注册一次通过"])
+    summary: Text = Field(description="一句话简介，用于卡片和搜索结果", max_length=120, examples=["一句话说清这项改革做了什么、带来了什么变化。"])
+    category: Category = Field(description="所属全生命周期：enterprise 企业、individual 自然人、project 项目建设、innovation 创新创业", examples=["enterprise"])
+    unit: Text = Field(description="牵头单位", max_length=60, examples=["市行政审批服务局"])
+    district: Text | None = Field(None, description="所在区（市），须是 cases/site.yaml 中 districts 列出的名称（可选）", examples=["市南区"])
+    tags: list[Annotated[Text, Field(max_length=16)]] = Field(default_factory=list, description="标签（可选）", max_length=8, examples=[["登记注册", "智能审批"]])
+    highlights: list[Highlight] = Field(default_factory=list, description="亮点数据，每项包括 label 和 value（可选）", max_length=4)
+    image: MediaPath | None = Field(None, description="题图，相对于 cases/ 文件夹；不填则自动生成占位图（可选）", examples=["media/images/example.jpg"])
+    image_alt: Text | None = Field(None, description="题图的文字说明（可选）", max_length=80)
+    video: Video | None = Field(None, description="短视频（可选）")
+    audio: Audio | None = Field(None, description="有声明信片：音频文件和文字稿（可选）")
+    body: Text = Field(description="正文，支持 Markdown（## 小标题、列表、链接）", max_length=20000, examples=["## 改革前\n\n……\n\n## 怎么做\n\n……"])
+    sources: list[Source] = Field(default_factory=list, description="信息来源（可选）", max_length=10)
+    sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
+
+
+class Person(Strict):
+    """十大创新人物中的一位。文件位置：cases/<年份>/top-people/<英文短名>.yaml"""
+
+    rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
+    name: Text = Field(description="姓名", max_length=30, examples=["张明远"])
+    role: Text = Field(description="职务或身份", max_length=40, examples=["首席审批服务官"])
+    organization: Text = Field(description="所在单位", max_length=60, examples=["市行政审批服务局"])
+    district: Text | None = Field(None, description="所在区（市），须是 cases/site.yaml 中列出的名称（可选）")
+    photo: MediaPath | None = Field(None, description="照片，相对于 cases/ 文件夹；不填则自动生成头像（可选）")
+    citation: Text = Field(description="颁奖词，几行短句", max_length=400, examples=["第一行\n第二行"])
+    body: Text | None = Field(None, description="事迹介绍，支持 Markdown（可选）", max_length=20000)
+    cases: list[Slug] = Field(default_factory=list, description="相关案例的文件名（不含 .yaml），须是同一年份 top-cases 中已有的案例", max_length=10, examples=[["smart-form-registration"]])
+    tags: list[Annotated[Text, Field(max_length=16)]] = Field(default_factory=list, description="标签（可选）", max_length=8)
+    audio: Audio | None = Field(None, description="有声明信片（可选）")
+    sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
+
+
+class Ambassador(Strict):
+    """一位营商公益大使。文件位置：cases/ambassadors/<英文短名>.yaml"""
+
+    name: Text = Field(description="姓名", max_length=30, examples=["李若溪"])
+    name_en: Text | None = Field(None, description="外文名（可选）", max_length=60)
+    region: Text = Field(description="所在城市或国家，如“青岛”“德国”", max_length=20, examples=["青岛"])
+    identity: Identity = Field(description="身份：entrepreneur 企业家、foreign-resident 外籍人士、overseas-chinese 海外华侨华人、scholar 专家学者、media 媒体人、youth 青年代表、other 其他", examples=["entrepreneur"])
+    organization: Text = Field(description="所在单位", max_length=60, examples=["某科技有限公司"])
+    photo: MediaPath | None = Field(None, description="照片，相对于 cases/ 文件夹；不填则自动生成头像（可选）")
+    quote: Text = Field(description="一句话代言", max_length=80, examples=["在青岛办事，越来越顺心。"])
+    bio: Text = Field(description="简介，纯文字", max_length=600, examples=["简要介绍这位大使的经历。"])
+    joined: dt.date = Field(description="受聘日期，格式 YYYY-MM-DD", examples=["2022-06-01"])
+    contact: Contact | None = Field(None, description="联系方式；只有 public: true 时才会公开（可选）")
+    sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
+
+
+class Figure(Strict):
+    value: Text = Field(description="数值，如“200.8”；请加引号", max_length=12)
+    unit: Text | None = Field(None, description="单位，如“万户”", max_length=8)
+    label: Text = Field(description="说明，如“市场主体”", max_length=20)
+    note: Text | None = Field(None, description="注释，如“截至2022年8月”", max_length=30)
+
+
+class District(Strict):
+    name: Text = Field(description="区（市）名称", max_length=12)
+    slug: Slug = Field(description="网址中使用的英文短名，如 shinan")
+    alias: Text | None = Field(None, description="别称（可选）", max_length=12)
+
+
+class Site(Strict):
+    """全站设置：品牌、首页数据、区（市）列表。文件位置：cases/site.yaml"""
+
+    brand: Text = Field(description="品牌名称", max_length=30, examples=["营商青岛·共赢之道"])
+    tagline: Text = Field(description="首页副标题", max_length=60)
+    motto: Text | None = Field(None, description="活动口号（可选）", max_length=60)
+    intro: Text = Field(description="首页简介，支持 Markdown", max_length=2000)
+    figures: list[Figure] = Field(default_factory=list, description="首页关键数据", max_length=12)
+    districts: list[District] = Field(default_factory=list, description="区（市）列表，案例的 district 必须出自这里", max_length=40)
+    source: Source | None = Field(None, description="数据来源（可选）")
+
+
+# Where each kind lives, relative to `cases/`; the glob's first part is the edition year.
+KINDS: dict[str, type[Strict]] = {"case": Case, "person": Person, "ambassador": Ambassador, "site": Site}
+KIND_FOLDERS = {"case": "top-cases", "person": "top-people"}
+KIND_TITLES = {"case": "创新案例", "person": "创新人物", "ambassador": "营商公益大使", "site": "全站设置"}

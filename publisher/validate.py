@@ -1,0 +1,296 @@
+"""Validate raw entries against the schema and against each other → a Catalog.
+
+Per file: the pydantic model of its kind. Across files: unique ranks, at most
+ten per ranking, references to cases and districts that exist, media files
+that exist. Every problem is collected; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .load import FieldPath, RawEntry, discover, dotted, read_entry
+from .problems import EXPECTED, ContentError, Problem
+
+RANKING_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated entry: its place in the site plus its schema-checked data."""
+
+    kind: str
+    slug: str
+    year: int | None
+    source: Path
+    data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL (directory style)."""
+        if self.kind == "ambassador":
+            return f"ambassadors/{self.slug}/"
+        return f"{self.year}/{schema.KIND_FOLDERS[self.kind]}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Edition:
+    year: int
+    cases: tuple[Entry, ...]  # rank order
+    people: tuple[Entry, ...]  # rank order
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the site is made of, validated: newest edition first."""
+
+    site: schema.Site
+    editions: tuple[Edition, ...]
+    ambassadors: tuple[Entry, ...]
+    media: tuple[str, ...] = field(default=())  # paths under cases/ that pages use
+
+    @property
+    def current(self) -> Edition | None:
+        return self.editions[0] if self.editions else None
+
+
+# --- one file --------------------------------------------------------------------------------------
+
+
+def check_entry(raw: RawEntry) -> tuple[BaseModel | None, list[Problem]]:
+    model = schema.KINDS[raw.kind]
+    try:
+        data = model.model_validate(raw.data)
+    except ValidationError as error:
+        return None, [_problem(raw, model, detail) for detail in error.errors(include_url=False)]
+    return data, [_link_problem(raw, at, link) for at, link in _body_links(raw.data) if _bad_link(link)]
+
+
+def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
+    loc: FieldPath = tuple(p for p in detail["loc"] if not (isinstance(p, str) and "[" in p))
+    kind, ctx, value = detail["type"], detail.get("ctx") or {}, detail.get("input")
+    line, column = raw.locate(loc) or (None, None)
+    name = dotted(loc)
+    shown = _show(value)
+
+    def problem(code: str, **args: object) -> Problem:
+        return Problem(raw.path, code, line, column, name, args)
+
+    if kind == "extra_forbidden":
+        allowed = list(_fields_at(model, loc[:-1]))
+        return problem("unknown_field", suggestion=_did_you_mean(str(loc[-1]), allowed), allowed="、".join(allowed))
+    if kind == "missing":
+        if line is None:  # missing fields have no line; point at the parent or the top of the file
+            line, column = raw.locate(loc[:-1]) or (1, 1)
+            return Problem(raw.path, "missing", line, column, name)
+        return problem("missing")
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return problem("choice", value=shown, allowed=", ".join(allowed), suggestion=_did_you_mean(shown, allowed))
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return problem("range", value=shown, low=1, high=RANKING_SIZE)
+    if kind == "string_too_long":
+        return problem("too_long", length=len(str(value)), limit=ctx.get("max_length"))
+    if kind == "too_long":
+        return problem("too_many", length=ctx.get("actual_length"), limit=ctx.get("max_length"))
+    if kind.startswith(("date_", "datetime_")):
+        return problem("date", value=shown)
+    if kind == "string_pattern_mismatch":
+        return problem("slug", value=shown)
+    if kind in ("link_scheme", "link_malformed", "media_path", "blank"):
+        return problem(kind, value=shown)
+    expected = _expected_type(kind)
+    if expected:
+        zh, zh_hint, en, en_hint = EXPECTED[expected]
+        return problem("type", value=shown, expected=zh, expected_hint=zh_hint)
+    return problem("invalid", detail=detail.get("msg", kind))
+
+
+def _expected_type(kind: str) -> str | None:
+    for prefix, expected in (("int_", "int"), ("string_", "str"), ("bool_", "bool"), ("list_", "list"),
+                             ("model_", "dict"), ("dict_", "dict")):
+        if kind.startswith(prefix):
+            return expected
+    return None
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"，是不是“{close[0]}”？" if close else ""
+
+
+def _fields_at(model: type[BaseModel], loc: FieldPath) -> list[str]:
+    """Field names of the (nested) model at `loc`, for did-you-mean suggestions."""
+    current: typing.Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = current.model_fields[part].annotation
+        current = _inner_model(annotation) or current
+    return list(current.model_fields)
+
+
+def _inner_model(annotation: typing.Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*):[^>\s]+)>|href\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+
+
+def _body_links(data: dict) -> list[tuple[FieldPath, str]]:
+    """Link targets written in Markdown fields, so unsafe ones are rejected with a message."""
+    found = []
+    for name in ("body", "intro"):
+        text = data.get(name)
+        if isinstance(text, str):
+            found += [((name,), next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
+    return found
+
+
+def _bad_link(link: str) -> bool:
+    if link.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
+        return False  # anchors and relative links stay on this site
+    return not link.lower().startswith(("http://", "https://", "mailto:"))
+
+
+def _link_problem(raw: RawEntry, at: FieldPath, link: str) -> Problem:
+    line, column = raw.locate(at) or (None, None)
+    return Problem(raw.path, "link_scheme", line, column, dotted(at), {"value": _show(link)})
+
+
+# --- across files ------------------------------------------------------------------------------------
+
+
+def build_catalog(cases_dir: Path) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    entries: list[tuple[RawEntry, BaseModel]] = []
+    for path in discover(cases_dir):
+        raw, found = read_entry(path, cases_dir)
+        problems += found
+        if raw is None:
+            continue
+        data, found = check_entry(raw)
+        problems += found
+        if data is not None:
+            entries.append((raw, data))
+
+    sites = [data for raw, data in entries if raw.kind == "site"]
+    if not sites:
+        problems.append(Problem(cases_dir / "site.yaml", "no_site"))
+    site = sites[0] if sites else None
+    problems += _check_ranks(entries)
+    problems += _check_references(entries, site)
+    media, missing = _check_media(entries, cases_dir)
+    problems += missing
+    if problems or site is None:
+        raise ContentError(problems)
+    return _assemble(entries, site, media)
+
+
+def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
+    problems = []
+    by_ranking: dict[tuple[int, str], list[tuple[RawEntry, BaseModel]]] = defaultdict(list)
+    for raw, data in entries:
+        if raw.kind in ("case", "person"):
+            by_ranking[(raw.year, raw.kind)].append((raw, data))
+    for (year, kind), members in sorted(by_ranking.items()):
+        if len(members) > RANKING_SIZE:
+            folder = members[0][0].path.parent
+            problems.append(Problem(folder, "ranking_full", args={
+                "year": year, "ranking": "十大" + schema.KIND_TITLES[kind], "count": len(members)}))
+        holder: dict[int, RawEntry] = {}
+        for raw, data in members:
+            other = holder.setdefault(data.rank, raw)
+            if other is not raw:
+                line, column = raw.locate(("rank",)) or (None, None)
+                problems.append(Problem(raw.path, "rank_taken", line, column, "rank",
+                                        {"value": data.rank, "other": other.path.name}))
+    return problems
+
+
+def _check_references(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site | None) -> list[Problem]:
+    problems = []
+    case_slugs: dict[int, list[str]] = defaultdict(list)
+    for raw, _ in entries:
+        if raw.kind == "case":
+            case_slugs[raw.year].append(raw.slug)
+    districts = [d.name for d in site.districts] if site else []
+    for raw, data in entries:
+        if raw.kind == "person":
+            for index, slug in enumerate(data.cases):
+                if slug not in case_slugs[raw.year]:
+                    line, column = raw.locate(("cases", index)) or (None, None)
+                    problems.append(Problem(raw.path, "unknown_case", line, column, f"cases[{index}]", {
+                        "value": slug, "year": raw.year, "suggestion": _did_you_mean(slug, case_slugs[raw.year])}))
+        district = getattr(data, "district", None)
+        if district and site is not None and district not in districts:
+            line, column = raw.locate(("district",)) or (None, None)
+            problems.append(Problem(raw.path, "unknown_district", line, column, "district", {
+                "value": district, "allowed": "、".join(districts), "suggestion": _did_you_mean(district, districts)}))
+        video = getattr(data, "video", None)
+        if video is not None and (video.file is None) == (video.url is None):
+            line, column = raw.locate(("video",)) or (None, None)
+            problems.append(Problem(raw.path, "video_source", line, column, "video"))
+    return problems
+
+
+def media_fields(data: BaseModel) -> list[tuple[FieldPath, str]]:
+    """Every media path an entry refers to, with the field it is in."""
+    found = []
+    for name in ("image", "photo"):
+        if getattr(data, name, None):
+            found.append(((name,), getattr(data, name)))
+    for name, parts in (("audio", ("file",)), ("video", ("file", "poster"))):
+        block = getattr(data, name, None)
+        for part in parts if block is not None else ():
+            if getattr(block, part):
+                found.append(((name, part), getattr(block, part)))
+    return found
+
+
+def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> tuple[tuple[str, ...], list[Problem]]:
+    used, problems = set(), []
+    for raw, data in entries:
+        for at, rel in media_fields(data):
+            if (cases_dir / rel).is_file():
+                used.add(rel.replace("\\", "/"))
+            else:
+                line, column = raw.locate(at) or (None, None)
+                problems.append(Problem(raw.path, "missing_file", line, column, dotted(at), {"value": rel}))
+    return tuple(sorted(used)), problems
+
+
+def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...]) -> Catalog:
+    def entry(raw: RawEntry, data: BaseModel) -> Entry:
+        return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
+
+    years = sorted({raw.year for raw, _ in entries if raw.year is not None}, reverse=True)
+    editions = []
+    for year in years:
+        def ranking(kind: str) -> tuple[Entry, ...]:
+            chosen = [entry(r, d) for r, d in entries if r.kind == kind and r.year == year]
+            return tuple(sorted(chosen, key=lambda e: e.data.rank))
+        editions.append(Edition(year, ranking("case"), ranking("person")))
+    ambassadors = sorted((entry(r, d) for r, d in entries if r.kind == "ambassador"),
+                         key=lambda e: (e.data.joined, e.slug))
+    return Catalog(site, tuple(editions), tuple(ambassadors), media)
