@@ -30,10 +30,12 @@ def _venv_python() -> Path:
 
 def _ensure_environment(requirements: str) -> None:
     """Create .venv and install `requirements` (pinned) once; re-run this script inside it."""
+    inside = Path(sys.prefix).resolve() == VENV.resolve()
+    if not inside and sys.prefix != sys.base_prefix:
+        return  # another virtual environment is active (tests, benchmarks): use it as it is
     wanted = (ROOT / requirements).read_bytes() + (ROOT / "requirements.txt").read_bytes()
     stamp = VENV / f".installed-{requirements}"
     digest = hashlib.sha256(wanted).hexdigest()
-    inside = Path(sys.prefix).resolve() == VENV.resolve()
     if inside and stamp.exists() and stamp.read_text() == digest:
         return
     if not _venv_python().exists():
