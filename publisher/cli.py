@@ -176,8 +176,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
     args = parser.parse_args(argv)
 
+    previous = os.environ.get("PUBLISHER_LANG")
     if args.lang:
-        os.environ["PUBLISHER_LANG"] = args.lang
+        os.environ["PUBLISHER_LANG"] = args.lang  # the MkDocs hook reports in this language too
     lang = pipeline.language()
     try:
         if args.command == "check":
@@ -189,3 +190,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
         return new(root, lang, args.kind, args.slug, args.year)
     except KeyboardInterrupt:
         return 130
+    finally:
+        if previous is None:
+            os.environ.pop("PUBLISHER_LANG", None)
+        else:
+            os.environ["PUBLISHER_LANG"] = previous

@@ -83,6 +83,7 @@ def lint_text(text: str, path: Path) -> list[Problem]:
     """Faults a YAML parser reports poorly or not at all: tabs and full-width syntax characters."""
     problems: list[Problem] = []
     block_indent: int | None = None  # inside a `|` / `>` block the text is free prose
+    top_key = ""  # a list item or stray line belongs to the last top-level field
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
@@ -97,7 +98,9 @@ def lint_text(text: str, path: Path) -> list[Problem]:
             problems.append(Problem(path, code, number, column, field, args))
 
         key = _KEY_LINE.match(line)
-        field = key.group(2) if key else ""
+        if key and not line[0].isspace():
+            top_key = key.group(2)
+        field = key.group(2) if key else top_key
         if stripped.startswith("\t") or re.match(r"^[ \u3000]*\t", line):
             add("tab", line.index("\t") + 1, field)
             continue
@@ -144,7 +147,7 @@ _YAML_PROBLEMS_ZH = [
 
 class _Reject(Exception):
     def __init__(self, code: str, node: yaml.Node, **args: object):
-        self.code, self.node, self.args = code, node, args
+        self.code, self.node, self.details = code, node, args
 
 
 def parse_yaml(text: str, path: Path) -> tuple[object, dict[FieldPath, Location], list[Problem]]:
@@ -166,9 +169,27 @@ def parse_yaml(text: str, path: Path) -> tuple[object, dict[FieldPath, Location]
         data = _construct(loader, node, (), locations, set(), 0)
     except _Reject as reject:
         mark = reject.node.start_mark
-        field = str(reject.args.pop("field", ""))
-        return None, {}, [Problem(path, reject.code, mark.line + 1, mark.column + 1, field, reject.args)]
+        field = str(reject.details.pop("field", ""))
+        line, column = reject.details.pop("where", None) or (mark.line + 1, mark.column + 1)
+        if "tag" in reject.details:
+            reject.details["tag"] = str(reject.details["tag"]).replace("tag:yaml.org,2002:", "!!")
+        return None, {}, [Problem(path, reject.code, line, column, field, reject.details)]
     return data, locations, []
+
+
+_OPEN_QUOTE = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\s*:\s+)?([\"'])")
+
+
+def _unclosed_quote(text: str, path: Path, error: Problem) -> Problem | None:
+    """A value opened with a quote and never closed makes the parser fail lines later; point at its start."""
+    for number, line in enumerate(text.splitlines()[: error.line or None], start=1):
+        match = _OPEN_QUOTE.match(line)
+        if match and line.rstrip().count(match.group(1)) == 1 and not line.rstrip().endswith(("|", ">")):
+            key = _KEY_LINE.match(line)
+            detail = "引号没有成对：这一行以引号开头，却没有结束的引号"
+            return Problem(path, "yaml_syntax", number, match.start(1) + 1, key.group(2) if key else "",
+                           {"detail": detail, "english": "unclosed quote"})
+    return None
 
 
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> Problem:
@@ -182,13 +203,15 @@ def _construct(loader, node: yaml.Node, at: FieldPath, locations: dict, seen: se
     # Aliases reuse a node object: seeing one twice means an alias, which entries never need
     # and which is how expansion bombs work.
     if id(node) in seen:
-        raise _Reject("alias", node)
+        # An alias shares its anchor's node (and marks); the key it sits under tells where it is used.
+        key_path = next((at[:end] for end in range(len(at), 0, -1) if isinstance(at[end - 1], str)), ())
+        raise _Reject("alias", node, field=_dotted(at), where=locations.get(key_path))
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _Reject("too_deep", node)
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise _Reject("tag", node, tag=node.tag)
+            raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
         result: dict[str, object] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -204,7 +227,7 @@ def _construct(loader, node: yaml.Node, at: FieldPath, locations: dict, seen: se
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise _Reject("tag", node, tag=node.tag)
+            raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
         items = []
         for index, item in enumerate(node.value):
             locations[at + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
@@ -253,8 +276,11 @@ def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Probl
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = lint_text(text, path)
     data, locations, yaml_problems = parse_yaml(text, path)
-    lint_lines = {p.line for p in problems}
-    problems += [p for p in yaml_problems if p.line not in lint_lines and not (problems and p.code == "yaml_syntax")]
+    if yaml_problems and not problems:
+        problems = [_unclosed_quote(text, path, yaml_problems[0]) or yaml_problems[0]]
+    elif yaml_problems:
+        lint_lines = {p.line for p in problems}
+        problems += [p for p in yaml_problems if p.line not in lint_lines and p.code != "yaml_syntax"]
     if problems:
         return None, problems
     if data is None:

@@ -172,8 +172,11 @@ class Problem:
 
     def format(self, lang: str = "zh", root: Path | None = None) -> str:
         message, hint = MESSAGES[self.code][lang]
-        args = {"field": self.field, **{k: v for k, v in self.args.items()}}
-        args.setdefault("suggestion", "")
+        args = {"field": self.field, **self.args}
+        args["suggestion"] = _suggestion(str(args.get("suggestion") or ""), lang)
+        if args.get("expected") in EXPECTED:
+            zh, zh_hint, en, en_hint = EXPECTED[str(args["expected"])]
+            args["expected"], args["expected_hint"] = (zh, zh_hint) if lang == "zh" else (en, en_hint)
         message, hint = _fill(message, args), _fill(hint, args)
         where = _relative(self.path, root)
         if self.line is not None:
@@ -181,6 +184,12 @@ class Problem:
         label = self.field or "-"
         prefix = "提示" if lang == "zh" else "hint"
         return f"{where}: {label}: {message}\n    {prefix}: {hint}"
+
+
+def _suggestion(candidate: str, lang: str) -> str:
+    if not candidate:
+        return ""
+    return f"，是不是“{candidate}”？" if lang == "zh" else f" (did you mean '{candidate}'?)"
 
 
 class _Missing(dict):

@@ -17,8 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .load import FieldPath, RawEntry, discover, dotted, read_entry
-from .problems import EXPECTED, ContentError, Problem
+from .load import FieldPath, RawEntry, classify, discover, dotted, read_entry
+from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
 
@@ -109,8 +109,7 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem(kind, value=shown)
     expected = _expected_type(kind)
     if expected:
-        zh, zh_hint, en, en_hint = EXPECTED[expected]
-        return problem("type", value=shown, expected=zh, expected_hint=zh_hint)
+        return problem("type", value=shown, expected=expected)
     return problem("invalid", detail=detail.get("msg", kind))
 
 
@@ -129,7 +128,7 @@ def _show(value: object) -> str:
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"，是不是“{close[0]}”？" if close else ""
+    return close[0] if close else ""
 
 
 def _fields_at(model: type[BaseModel], loc: FieldPath) -> list[str]:
@@ -199,7 +198,7 @@ def build_catalog(cases_dir: Path) -> Catalog:
         problems.append(Problem(cases_dir / "site.yaml", "no_site"))
     site = sites[0] if sites else None
     problems += _check_ranks(entries)
-    problems += _check_references(entries, site)
+    problems += _check_references(entries, site, _case_files(cases_dir))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
     if problems or site is None:
@@ -218,22 +217,30 @@ def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
             folder = members[0][0].path.parent
             problems.append(Problem(folder, "ranking_full", args={
                 "year": year, "ranking": "十大" + schema.KIND_TITLES[kind], "count": len(members)}))
-        holder: dict[int, RawEntry] = {}
+        by_rank: dict[int, list[RawEntry]] = defaultdict(list)
         for raw, data in members:
-            other = holder.setdefault(data.rank, raw)
-            if other is not raw:
+            by_rank[data.rank].append(raw)
+        for rank, holders in sorted(by_rank.items()):
+            for raw in holders if len(holders) > 1 else ():
+                others = "、".join(other.path.name for other in holders if other is not raw)
                 line, column = raw.locate(("rank",)) or (None, None)
-                problems.append(Problem(raw.path, "rank_taken", line, column, "rank",
-                                        {"value": data.rank, "other": other.path.name}))
+                problems.append(Problem(raw.path, "rank_taken", line, column, "rank", {"value": rank, "other": others}))
     return problems
 
 
-def _check_references(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site | None) -> list[Problem]:
+def _case_files(cases_dir: Path) -> dict[int, list[str]]:
+    """Slugs of case files per year, valid or not: a broken case is reported once, not again by its references."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for path in discover(cases_dir):
+        place = classify(path, cases_dir)
+        if place and place[0] == "case":
+            found[place[1]].append(path.stem)
+    return found
+
+
+def _check_references(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site | None,
+                      case_slugs: dict[int, list[str]]) -> list[Problem]:
     problems = []
-    case_slugs: dict[int, list[str]] = defaultdict(list)
-    for raw, _ in entries:
-        if raw.kind == "case":
-            case_slugs[raw.year].append(raw.slug)
     districts = [d.name for d in site.districts] if site else []
     for raw, data in entries:
         if raw.kind == "person":
