@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import pipeline, schema
 from .problems import ContentError
+from .export import write_derived
 from .scaffold import scaffold
 
 KIND_LABELS = {"case": "案例", "person": "人物", "ambassador": "大使"}
@@ -174,6 +175,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     new_cmd.add_argument("kind", choices=list(KIND_LABELS))
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
     new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
+    commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
     args = parser.parse_args(argv)
 
     previous = os.environ.get("PUBLISHER_LANG")
@@ -187,6 +189,10 @@ def main(root: Path, argv: list[str] | None = None) -> int:
             return build(root, lang, args.site_dir, args.site_url)
         if args.command == "serve":
             return serve(root, lang, args.dev_addr)
+        if args.command == "schemas":
+            for relative in write_derived(root) or ["（没有变化 / unchanged）"]:
+                print(relative)
+            return 0
         return new(root, lang, args.kind, args.slug, args.year)
     except KeyboardInterrupt:
         return 130

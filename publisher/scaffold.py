@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import types
 import typing
 from pathlib import Path
 
@@ -29,12 +30,14 @@ def _scalar(value: object) -> str:
 
 
 def _example(info) -> object:
-    return info.examples[0] if info.examples else None
+    if info.examples:
+        return info.examples[0]
+    return info.default if isinstance(info.default, bool) else None
 
 
 def _value_lines(name: str, value: object) -> list[str]:
     if isinstance(value, str) and "\n" in value:
-        return [f"{name}: |"] + [f"  {line}" for line in value.splitlines()]
+        return [f"{name}: |"] + [f"  {line}".rstrip() for line in value.splitlines()]
     return [f"{name}: {_scalar(value)}"]
 
 
@@ -67,8 +70,10 @@ def _lines(model: type[BaseModel], values: dict[str, object]) -> list[str]:
 
 
 def _strip_optional(annotation):
+    """`X | None` → X."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    return args[0] if typing.get_origin(annotation) is typing.Union and len(args) == 1 else annotation
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    return args[0] if union and len(args) == 1 else annotation
 
 
 def _nested(annotation) -> type[BaseModel] | None:

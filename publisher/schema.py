@@ -78,9 +78,12 @@ def _check_text(value: str) -> str:
     return value.strip()
 
 
-Text = Annotated[str, AfterValidator(_check_text)]
-Link = Annotated[str, AfterValidator(_check_link)]
-MediaPath = Annotated[str, AfterValidator(_check_media_path)]
+# The JSON Schema patterns mirror the validators so VS Code underlines what check would reject.
+Text = Annotated[str, AfterValidator(_check_text), Field(json_schema_extra={"pattern": r"\S"})]
+Link = Annotated[str, AfterValidator(_check_link),
+                 Field(json_schema_extra={"pattern": r"^(https?://[^/\s]+\.[^\s]+|mailto:\S+|/\S*)$"})]
+MediaPath = Annotated[str, AfterValidator(_check_media_path),
+                      Field(json_schema_extra={"pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\])(?!.*(^|/)\.\.(/|$)).+$"})]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Rank = Annotated[int, Field(ge=1, le=10, strict=True)]
 
