@@ -78,6 +78,8 @@ def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None) ->
     _mkdocs_logging()
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    for stale in site_dir.parent.glob(f".{site_dir.name}-[no][el][wd]-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     try:
         overrides = {"site_url": site_url} if site_url else {}

@@ -75,8 +75,8 @@ def check_entry(raw: RawEntry) -> tuple[BaseModel | None, list[Problem]]:
 
 
 def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
-    loc: FieldPath = tuple(p for p in detail["loc"] if not (isinstance(p, str) and "[" in p))
     kind, ctx, value = detail["type"], detail.get("ctx") or {}, detail.get("input")
+    loc = _data_path(raw.data, detail["loc"], keep_last=kind == "missing")
     line, column = raw.locate(loc) or (None, None)
     name = dotted(loc)
     shown = _show(value)
@@ -97,9 +97,9 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem("choice", value=shown, allowed=", ".join(allowed), suggestion=_did_you_mean(shown, allowed))
     if kind in ("greater_than_equal", "less_than_equal"):
         return problem("range", value=shown, low=1, high=RANKING_SIZE)
-    if kind == "string_too_long":
-        return problem("too_long", length=len(str(value)), limit=ctx.get("max_length"))
-    if kind == "too_long":
+    if kind in ("string_too_long", "too_long"):  # `too_long` also comes for text in an optional field
+        if isinstance(value, str):
+            return problem("too_long", length=len(value), limit=ctx.get("max_length"))
         return problem("too_many", length=ctx.get("actual_length"), limit=ctx.get("max_length"))
     if kind.startswith(("date_", "datetime_")):
         return problem("date", value=shown)
@@ -111,6 +111,22 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
     if expected:
         return problem("type", value=shown, expected=expected)
     return problem("invalid", detail=detail.get("msg", kind))
+
+
+def _data_path(data: object, loc: tuple, keep_last: bool) -> FieldPath:
+    """The part of pydantic's error location that exists in the data (drops union-member labels)."""
+    path: list[object] = []
+    for index, part in enumerate(loc):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif keep_last and index == len(loc) - 1:
+            pass
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 def _expected_type(kind: str) -> str | None:

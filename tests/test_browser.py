@@ -1,0 +1,422 @@
+"""The demo site in a real browser (headless system Chromium through Playwright), mostly at phone size.
+
+What a reader does: search in Chinese (words inside compounds too), filter the ambassador wall,
+scroll pages on a 390 px phone without sideways scrolling, open a ranking and tap the first card.
+The site must not fetch anything from another host (fonts and CDNs are blocked or slow in mainland
+China). Screenshots of the main pages are written for a human to look at.
+
+Expectations are read from the demo's YAML entries (the copy the `demo_site` fixture built), so a
+content change makes a clear "expectation no longer holds" failure instead of a silent pass.
+
+Skips without Chromium or Playwright, except with CI=true, where that is a failure (browser_support).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.parse
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser_support import (DESKTOP, PHONE, SiteServer, chromium_browser, open_page,  # noqa: F401 (fixtures)
+                             site_server_factory)
+
+pytestmark = pytest.mark.browser
+
+SHOTS_DIR = Path("/tmp/browser-shots")
+YEAR = 2022  # the demo's edition
+CASES_RANKING = f"{YEAR}/top-cases/"
+PEOPLE_RANKING = f"{YEAR}/top-people/"
+CASE_PAGE = f"{YEAR}/top-cases/treat-first-pay-later/"  # the longest case: highlights, audio, sources
+PERSON_PAGE = f"{YEAR}/top-people/chen-jingyi/"  # a sample (fictional) person
+AMBASSADOR_PAGE = "ambassadors/thomas-schmidt/"  # the longest name, with a Latin name beside it
+
+# Every page kind a phone reader reaches from the home page.
+PAGES = ["", CASES_RANKING, PEOPLE_RANKING, CASE_PAGE, PERSON_PAGE, "ambassadors/", AMBASSADOR_PAGE, "about/",
+         "archive/", "categories/", "categories/enterprise/", f"{YEAR}/", "districts/huangdao/"]
+
+SEARCH_RESULT_LINKS = ".md-search-result__link"
+SEARCH_META = ".md-search-result__meta"
+SEARCH_DONE = re.compile(r"符合条件的结果")  # Material (zh): "N 个符合条件的结果" / "没有找到符合条件的结果"
+
+
+# --- the demo's content, as editors wrote it ----------------------------------------------------------
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # case | person | ambassador
+    slug: str
+    data: dict
+
+    @property
+    def url(self) -> str:
+        return f"ambassadors/{self.slug}/" if self.kind == "ambassador" else \
+            f"{YEAR}/{'top-cases' if self.kind == 'case' else 'top-people'}/{self.slug}/"
+
+    @property
+    def heading(self) -> str:
+        return self.data["title"] if self.kind == "case" else self.data["name"]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(_strings(self.data))
+
+
+class Content:
+    def __init__(self, cases_dir: Path):
+        self.cases_dir = cases_dir
+
+    def _read(self, kind: str, folder: Path) -> list[Entry]:
+        files = sorted(folder.glob("*.yaml"))
+        assert files, f"no entries in {folder}"
+        return [Entry(kind, f.stem, yaml.safe_load(f.read_text(encoding="utf-8"))) for f in files]
+
+    @cached_property
+    def cases(self) -> list[Entry]:
+        return sorted(self._read("case", self.cases_dir / str(YEAR) / "top-cases"), key=lambda e: e.data["rank"])
+
+    @cached_property
+    def people(self) -> list[Entry]:
+        return sorted(self._read("person", self.cases_dir / str(YEAR) / "top-people"), key=lambda e: e.data["rank"])
+
+    @cached_property
+    def ambassadors(self) -> list[Entry]:
+        return self._read("ambassador", self.cases_dir / "ambassadors")
+
+    def entry(self, url: str) -> Entry:
+        for entry in self.cases + self.people + self.ambassadors:
+            if entry.url == url:
+                return entry
+        raise AssertionError(f"the demo content has no entry at {url}: update the test's expectation")
+
+
+# --- fixtures -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def content(demo_site: Path) -> Content:
+    return Content(demo_site.parent / "cases")
+
+
+@pytest.fixture(scope="session")
+def site(demo_site: Path, site_server_factory) -> SiteServer:  # noqa: F811
+    """The demo site at http://127.0.0.1:PORT/ (site_server_factory(demo_site, "/campaign/") for a sub-path)."""
+    return site_server_factory(demo_site)
+
+
+@pytest.fixture
+def phone(chromium_browser, site):  # noqa: F811
+    with open_page(chromium_browser, site.url) as page:
+        yield page
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def goto(page, site: SiteServer, path: str, wait_until: str = "load") -> None:
+    response = page.goto(site.url_for(path), wait_until=wait_until)
+    assert response is not None and response.ok, f"{path or 'home'}: HTTP {response and response.status}"
+
+
+def search(page, query: str) -> tuple[str, list[str]]:
+    """Type `query` into Material's search as a phone user would; return (result summary, result site paths)."""
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():  # on a phone the box hides behind the magnifier icon in the header
+        icon = page.locator("label.md-header__button[for=__search]")
+        if icon.count() and icon.first.is_visible():
+            icon.first.tap()
+        else:  # no visible icon: open the search overlay the way the icon would
+            page.locator("[data-md-toggle=search]").first.check(force=True)
+    box.wait_for(state="visible")
+    box.tap()
+    page.keyboard.type(query)
+    page.keyboard.press("Space")  # Material searches on keyup, which typing CJK text does not fire
+    page.keyboard.press("Backspace")
+    assert box.input_value() == query
+    meta = page.locator(SEARCH_META)
+    meta.filter(has_text=SEARCH_DONE).wait_for(timeout=10_000)
+    hrefs = page.eval_on_selector_all(SEARCH_RESULT_LINKS, "links => links.map(a => a.href)")
+    return meta.inner_text(), hrefs
+
+
+def result_paths(site: SiteServer, hrefs: list[str]) -> list[str]:
+    return [site.site_path(href) for href in hrefs]
+
+
+def visible_tiles(page) -> dict[str, object]:
+    """Tiles shown on the wall: by the hidden attribute *and* by layout (CSS could override [hidden])."""
+    return page.evaluate("""() => {
+        const items = [...document.querySelectorAll('[data-filter-items] > li')];
+        const unhidden = items.filter(li => !li.hidden);
+        const rendered = items.filter(li => li.getClientRects().length > 0);
+        return {total: items.length, unhidden: unhidden.length, rendered: rendered.length,
+                identities: rendered.map(li => li.dataset.identity), regions: rendered.map(li => li.dataset.region)};
+    }""")
+
+
+def shown_count(page) -> int:
+    text = page.locator("[data-filter-count]").inner_text()
+    found = re.search(r"\d+", text)
+    assert found, f"[data-filter-count] shows no number: {text!r}"
+    return int(found.group())
+
+
+def _copy_shot(path: Path) -> None:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, SHOTS_DIR / path.name)
+
+
+# --- 1. search ------------------------------------------------------------------------------------------
+
+# (query, expected page, the longer word the query hides in — or None when the query is a whole word)
+SEARCHES = [
+    ("付费", f"{YEAR}/top-cases/treat-first-pay-later/", "先诊疗后付费"),
+    ("注册", f"{YEAR}/top-cases/smart-form-registration/", "登记注册"),
+    ("先诊疗后付费", f"{YEAR}/top-cases/treat-first-pay-later/", None),
+    ("免申即享", f"{YEAR}/top-cases/policy-free-application/", None),
+    ("首席审批服务官", f"{YEAR}/top-cases/chief-approval-officer/", None),
+    ("动产", f"{YEAR}/top-cases/property-one-network/", "不动产"),  # jieba keeps 不动产 whole
+    ("新生", f"{YEAR}/top-cases/newborn-one-step/", "新生儿"),  # jieba keeps 新生儿 whole
+    ("张明远", f"{YEAR}/top-people/zhang-mingyuan/", None),  # a person's full name
+    ("蔡丽娟", "ambassadors/cai-lijuan/", None),  # an ambassador's name
+    ("安娜·穆勒", "ambassadors/anna-mueller/", None),  # a foreign ambassador's name, as the site prints it
+]
+
+
+@pytest.mark.parametrize(("query", "expected", "inside"), SEARCHES, ids=[q for q, _, _ in SEARCHES])
+def test_search_finds_chinese_words(phone, site, content, query, expected, inside):
+    entry = content.entry(expected)
+    assert query in entry.text, f"precondition: {query!r} no longer occurs in {expected}'s YAML"
+    if inside:
+        assert inside in entry.text and query in inside, f"precondition: {inside!r} no longer in {expected}"
+
+    goto(phone, site, "")
+    summary, hrefs = search(phone, query)
+
+    found = result_paths(site, hrefs)
+    pages = list(dict.fromkeys(path for path in found if path is not None))
+    assert expected in pages, (f"searching {query!r} on a phone should list {expected}; "
+                               f"the search said {summary!r} and listed {pages}")
+    assert None not in found, f"search result links leave the site: {hrefs}"
+
+
+def test_search_for_an_absent_word_finds_nothing(phone, site, demo_site):
+    query = "无此词汇测试"
+    index = (demo_site / "search" / "search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
+    assert query not in index, "precondition: the nonsense query must not occur on the site"
+
+    goto(phone, site, "")
+    summary, hrefs = search(phone, query)
+
+    assert hrefs == [], f"{query!r} occurs nowhere, yet the search listed {hrefs}"
+    assert phone.locator(".md-search-result__item").count() == 0
+    assert "没有找到" in summary, f"the reader should be told nothing was found, not {summary!r}"
+
+
+# --- 2. the ambassador wall filter -------------------------------------------------------------------------
+
+IDENTITY, IDENTITY_LABEL = "scholar", "专家学者"
+
+
+def test_wall_filters_by_identity_and_region(phone, site, content):
+    everyone = len(content.ambassadors)
+    scholars = [a for a in content.ambassadors if a.data["identity"] == IDENTITY]
+    assert 0 < len(scholars) < everyone, "precondition: the demo needs some, not all, ambassadors who are scholars"
+    # a region that holds some but not all of the scholars: filtering by it must narrow again
+    regions = sorted({a.data["region"] for a in scholars}, key=lambda r: -sum(a.data["region"] == r for a in scholars))
+    region = next((r for r in regions if 0 < sum(a.data["region"] == r for a in scholars) < len(scholars)), None)
+    assert region, "precondition: the scholars must come from more than one region"
+    both = [a for a in scholars if a.data["region"] == region]
+
+    goto(phone, site, "ambassadors/")
+    start = visible_tiles(phone)
+    assert start["total"] == start["unhidden"] == start["rendered"] == everyone, start
+    assert shown_count(phone) == everyone
+
+    phone.locator("[data-filter] label", has_text=IDENTITY_LABEL).first.tap()
+    phone.wait_for_function("n => document.querySelectorAll('[data-filter-items] > li:not([hidden])').length === n",
+                            arg=len(scholars))
+    tiles = visible_tiles(phone)
+    assert tiles["unhidden"] == tiles["rendered"] == len(scholars) < everyone, \
+        f"after choosing {IDENTITY_LABEL}: {tiles}, YAML has {len(scholars)} scholars"
+    assert set(tiles["identities"]) == {IDENTITY}, tiles["identities"]
+    assert shown_count(phone) == len(scholars)
+
+    phone.select_option("select[name=region]", region)
+    phone.wait_for_function("n => document.querySelectorAll('[data-filter-items] > li:not([hidden])').length === n",
+                            arg=len(both))
+    tiles = visible_tiles(phone)
+    assert tiles["unhidden"] == tiles["rendered"] == len(both) < len(scholars), \
+        f"after choosing {IDENTITY_LABEL} + {region}: {tiles}, YAML has {len(both)}"
+    assert set(tiles["identities"]) == {IDENTITY} and set(tiles["regions"]) == {region}, tiles
+    assert shown_count(phone) == len(both)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(phone.url).query)
+    assert query == {"identity": [IDENTITY], "region": [region]}, f"the filter should be shareable: {phone.url}"
+
+    phone.locator("[data-filter] label", has_text="全部").first.tap()
+    phone.select_option("select[name=region]", label="全部地区")
+    phone.wait_for_function("n => document.querySelectorAll('[data-filter-items] > li:not([hidden])').length === n",
+                            arg=everyone)
+    tiles = visible_tiles(phone)
+    assert tiles["unhidden"] == tiles["rendered"] == everyone, tiles
+    assert shown_count(phone) == everyone
+    assert phone.locator("[data-filter-empty]").is_hidden()
+    assert urllib.parse.urlsplit(phone.url).query == ""
+
+
+def test_wall_opens_filtered_from_a_shared_link(phone, site, content):
+    scholars = sum(a.data["identity"] == IDENTITY for a in content.ambassadors)
+
+    goto(phone, site, f"ambassadors/?identity={IDENTITY}")
+
+    tiles = visible_tiles(phone)
+    assert tiles["unhidden"] == tiles["rendered"] == scholars, tiles
+    assert set(tiles["identities"]) == {IDENTITY}
+    assert shown_count(phone) == scholars
+    assert phone.locator(f"input[name=identity][value={IDENTITY}]").is_checked()
+
+
+# --- 3. no sideways scrolling on a phone -------------------------------------------------------------------
+
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth, out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const box = el.getBoundingClientRect();
+        if (box.width && box.right > width + 1) {
+            const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                         [...el.classList].map(c => '.' + c).join('');
+            out.push(name + ' right=' + Math.round(box.right));
+        }
+    }
+    return out.slice(0, 12);
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_no_horizontal_overflow_on_a_phone(phone, site, path):
+    goto(phone, site, path)
+
+    width = phone.evaluate("document.documentElement.scrollWidth")
+
+    assert width <= PHONE["width"] + 1, (f"{path or 'home'} scrolls sideways on a {PHONE['width']} px phone: "
+                                         f"scrollWidth={width}; too wide: {phone.evaluate(OVERFLOWING)}")
+
+
+# --- 4. everything comes from our own host -----------------------------------------------------------------
+
+
+def test_pages_and_search_request_nothing_from_other_hosts(chromium_browser, site):  # noqa: F811
+    foreign: dict[str, list[str]] = {}
+    broken: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+
+    def visit(label: str, path: str, then=None) -> None:
+        with open_page(chromium_browser, site.url) as page:
+            page.on("request", lambda r: foreign.setdefault(label, []).append(r.url)
+                    if urllib.parse.urlsplit(r.url).scheme not in ("data", "blob")
+                    and urllib.parse.urlsplit(r.url).hostname != "127.0.0.1" else None)
+            page.on("response", lambda r: broken.setdefault(label, []).append(f"{r.status} {r.url}")
+                    if r.status >= 400 else None)
+            page.on("requestfailed", lambda r: broken.setdefault(label, []).append(f"failed {r.url}")
+                    if urllib.parse.urlsplit(r.url).hostname == "127.0.0.1" else None)
+            page.on("pageerror", lambda e: errors.setdefault(label, []).append(str(e)))
+            goto(page, site, path, wait_until="networkidle")
+            if then:
+                then(page)
+                page.wait_for_load_state("networkidle")
+
+    for path in PAGES:
+        visit(path or "home", path)
+    visit("search 先诊疗后付费", "", lambda page: search(page, "先诊疗后付费"))
+
+    assert not foreign, f"requests to other hosts (blocked or slow in mainland China): {foreign}"
+    assert not broken, f"local requests that failed: {broken}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+# --- 5. a ranking page ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["case", "person"])
+def test_ranking_shows_ten_cards_in_order_and_the_first_opens(phone, site, content, kind):
+    entries = content.cases if kind == "case" else content.people
+    ranking = CASES_RANKING if kind == "case" else PEOPLE_RANKING
+    assert len(entries) == 10 and [e.data["rank"] for e in entries] == list(range(1, 11)), \
+        "precondition: the demo edition has a complete top ten"
+
+    goto(phone, site, ranking)
+    cards = phone.locator(".pub-cards > li")
+
+    assert cards.count() == 10
+    assert [r.strip() for r in phone.locator(".pub-cards > li .pub-rank").all_inner_texts()] == \
+        [str(n) for n in range(1, 11)]
+    titles = phone.locator(".pub-cards > li .pub-card__title").all_inner_texts()
+    for rank, (title, entry) in enumerate(zip(titles, entries), 1):
+        assert entry.heading in title, f"card {rank} shows {title!r}, YAML rank {rank} is {entry.heading!r}"
+    top = [("pub-card--top" in (cards.nth(i).get_attribute("class") or "").split()) for i in range(10)]
+    assert top == [True] * 3 + [False] * 7, f"pub-card--top on cards: {top}"
+
+    cards.first.locator("a").first.tap()
+    phone.wait_for_url(site.url_for(entries[0].url))
+
+    heading = phone.locator("article h1, .md-content h1")
+    assert heading.count() == 1, f"the entry page should have exactly one h1: {heading.all_inner_texts()}"
+    assert heading.inner_text().strip() == entries[0].heading
+
+
+# --- 6. fictional entries are marked -------------------------------------------------------------------------
+
+
+def test_sample_badge_is_visible_on_a_sample_person_and_absent_on_a_real_case(phone, site, content):
+    person = content.entry(PERSON_PAGE)
+    assert person.data.get("sample") is True, f"precondition: {PERSON_PAGE} is a sample entry"
+    case = next(c for c in content.cases if not c.data.get("sample"))
+
+    goto(phone, site, PERSON_PAGE)
+    badge = phone.locator(".md-content .pub-badge--sample").first
+    assert badge.is_visible(), "a sample person's page must say 示例 where a reader sees it"
+    assert badge.inner_text().strip() == "示例"
+    box = badge.bounding_box()
+    assert box and box["width"] >= 16 and box["height"] >= 12 and box["x"] + box["width"] <= PHONE["width"], box
+
+    goto(phone, site, case.url)
+    assert phone.locator(".pub-badge--sample").count() == 0, f"{case.url} is not a sample but shows 示例"
+
+
+# --- 7. screenshots for a human to look at -----------------------------------------------------------------
+
+SHOTS = [("phone", PHONE, "home", ""), ("phone", PHONE, "ranking", CASES_RANKING),
+         ("phone", PHONE, "case", CASE_PAGE), ("phone", PHONE, "wall", "ambassadors/"),
+         ("desktop", DESKTOP, "home", ""), ("desktop", DESKTOP, "ranking", CASES_RANKING)]
+
+
+def test_screenshots(chromium_browser, site, tmp_path):  # noqa: F811
+    written = []
+    for device, viewport, name, path in SHOTS:
+        with open_page(chromium_browser, site.url, viewport=viewport) as page:
+            goto(page, site, path)
+            page.evaluate("document.fonts.ready")
+            shot = tmp_path / f"{device}-{name}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        _copy_shot(shot)
+        written.append(shot)
+
+    for shot in written:
+        assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
+        assert shot.stat().st_size > 10_000, f"{shot.name} is only {shot.stat().st_size} bytes: a blank page?"
