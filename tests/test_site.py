@@ -1,0 +1,208 @@
+"""The demo site as a reader gets it: pages, order, links, badges, placeholders, search index, editions."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_build_py
+from publisher.search import finer_segments, refine
+
+
+def entries(folder: str) -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "cases" / folder).glob("*.yaml"))}
+
+
+class Page(HTMLParser):
+    """Links, images, ids and class-tagged text of one built page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.assets: list[str] = []
+        self.ids: set[str] = set()
+        self.classes: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append(a["href"])
+        if tag in ("img", "script", "audio", "video", "source") and a.get("src"):
+            self.assets.append(a["src"])
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical", "alternate"):
+            self.assets.append(a["href"])  # stylesheets, icons, preloads: what the browser fetches
+        self.classes.append((tag, a))
+
+
+def read(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_ranking_shows_ten_cards_in_rank_order(demo_site: Path) -> None:
+    cases = entries("2022/top-cases")
+    html = read(demo_site, "2022/top-cases")
+    ranks = [int(r) for r in re.findall(r'<span class="pub-rank" aria-label="第 \d+ 名">(\d+)</span>', html)]
+    assert ranks == list(range(1, 11))
+    by_rank = sorted(cases.items(), key=lambda item: item[1]["rank"])
+    hrefs = re.findall(r'<li class="pub-card pub-card--case[^"]*">\s*<a href="([^"]+)"', html)
+    assert hrefs == [f"{slug}/" for slug, _ in by_rank]
+    top = re.findall(r'class="pub-card pub-card--case pub-card--top pub-card--rank(\d)"', html)
+    assert top == ["1", "2", "3"]
+    for slug, case in by_rank:
+        assert case["title"] in html and case["summary"] in html
+
+
+def test_people_ranking_and_sample_badges(demo_site: Path) -> None:
+    people = entries("2022/top-people")
+    html = read(demo_site, "2022/top-people")
+    assert html.count('pub-badge--sample') == sum(1 for p in people.values() if p.get("sample"))
+    for slug, person in people.items():
+        page = read(demo_site, f"2022/top-people/{slug}")
+        assert person["name"] in page
+        assert ('>示例</span>' in page) == bool(person.get("sample"))
+    real_case = read(demo_site, "2022/top-cases/smart-form-registration")
+    assert ">示例</span>" not in real_case.split('<header class="pub-head">', 1)[1].split("</header>", 1)[0]
+
+
+def test_every_internal_link_and_asset_resolves(demo_site: Path) -> None:
+    missing = []
+    for html_file in sorted(demo_site.rglob("*.html")):
+        page_url = "/" + html_file.relative_to(demo_site).as_posix()
+        parsed = Page(html_file.read_text(encoding="utf-8"))
+        for ref in parsed.links + parsed.assets:
+            target = urlparse(urljoin(page_url, ref))
+            if target.scheme or target.netloc or ref.startswith(("mailto:", "#")):
+                continue
+            path = demo_site / target.path.lstrip("/")
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                missing.append(f"{page_url} → {ref}")
+    assert not missing, missing[:20]
+
+
+def test_entry_page_has_everything_of_its_entry(demo_site: Path) -> None:
+    slug, case = next((s, c) for s, c in entries("2022/top-cases").items() if c.get("audio"))
+    html = read(demo_site, f"2022/top-cases/{slug}")
+    for text in (case["title"], case["summary"], case["unit"], *case.get("tags", [])):
+        assert text in html
+    for item in case.get("highlights", []):
+        assert item["label"] in html and item["value"] in html
+    assert '<audio controls preload="none" src="../../../files/' in html
+    assert case["audio"]["transcript"].splitlines()[0] in html
+    assert (demo_site / "files" / case["audio"]["file"]).is_file()
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    people = [s for s, p in entries("2022/top-people").items() if slug in p.get("cases", [])]
+    for person in people:
+        assert f'../../top-people/{person}/' in html
+
+
+def test_person_links_to_cases_and_ambassador_profile(demo_site: Path) -> None:
+    slug, person = next(iter(entries("2022/top-people").items()))
+    html = read(demo_site, f"2022/top-people/{slug}")
+    for case in person["cases"]:
+        assert f"../../top-cases/{case}/" in html
+    for line in person["citation"].splitlines():
+        if line.strip():
+            assert line.strip() in html
+    slug, ambassador = next(iter(entries("ambassadors").items()))
+    page = read(demo_site, f"ambassadors/{slug}")
+    assert ambassador["quote"] in page and ambassador["bio"] in page
+
+
+def test_missing_photos_get_generated_placeholders(demo_site: Path) -> None:
+    html = read(demo_site, "ambassadors")
+    tiles = re.findall(r'<span class="pub-visual pub-ph pub-ph--\d[^"]*" role="img" aria-label="([^"]+)"><span aria-hidden="true">(.)</span>', html)
+    assert len(tiles) == len(entries("ambassadors"))
+    assert all(name[0] == first for name, first in tiles)
+    assert "<img" not in html.split('data-filter-items', 1)[1].split("</ul>", 1)[0]
+
+
+def test_wall_offers_filters_for_every_identity_and_region(demo_site: Path) -> None:
+    ambassadors = entries("ambassadors").values()
+    html = read(demo_site, "ambassadors")
+    for identity in {a["identity"] for a in ambassadors}:
+        assert f'name="identity" value="{identity}"' in html
+    for region in {a["region"] for a in ambassadors}:
+        assert f'<option value="{region}">' in html
+    assert html.count('<li class="pub-tile"') == len(ambassadors)
+
+
+def test_navigation_stays_small(demo_site: Path) -> None:
+    html = read(demo_site, "")
+    nav = html.split('class="md-nav md-nav--primary', 1)[1].split("</nav>", 1)[0]
+    assert nav.count("md-nav__link") < 20
+    assert "smart-form-registration" not in nav
+
+
+def test_chinese_heading_anchors_are_words(demo_site: Path) -> None:
+    html = read(demo_site, "2022/top-cases/smart-form-registration")
+    ids = re.findall(r'<h2 id="([^"]+)"', html)
+    assert ids and all(not re.fullmatch(r"_\d+", i) for i in ids)
+    assert any(re.search(r"[\u4e00-\u9fff]", i) for i in ids)
+
+
+def test_category_and_district_pages(demo_site: Path) -> None:
+    cases = entries("2022/top-cases")
+    for category in ("enterprise", "individual", "project", "innovation"):
+        html = read(demo_site, f"categories/{category}")
+        for slug, case in cases.items():
+            assert (f"2022/top-cases/{slug}/" in html) == (case["category"] == category)
+    site = yaml.safe_load((ROOT / "cases" / "site.yaml").read_text(encoding="utf-8"))
+    slug_of = {d["name"]: d["slug"] for d in site["districts"]}
+    for slug, case in cases.items():
+        if case.get("district"):
+            assert f"2022/top-cases/{slug}/" in read(demo_site, f"districts/{slug_of[case['district']]}")
+
+
+def test_pages_name_no_other_host(demo_site: Path) -> None:
+    external = set()
+    for html_file in demo_site.rglob("*.html"):
+        parsed = Page(html_file.read_text(encoding="utf-8"))
+        external |= {a for a in parsed.assets if urlparse(a).netloc}
+    assert not external
+    css = "".join(p.read_text(encoding="utf-8") for p in demo_site.rglob("*.css"))
+    assert "fonts.googleapis" not in css and "@import url(http" not in css
+
+
+def test_search_index_splits_compounds_and_is_utf8(demo_site: Path) -> None:
+    raw = (demo_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    docs = raw.split('"docs":', 1)[1]
+    assert "\\u" not in docs  # Chinese written as UTF-8, not \uXXXX escapes
+    tokens = set(re.split(r"[\s\u200b\u3000\-、。，．？！；：（）“”《》]+", raw))
+    for word in ("付费", "注册", "登记", "诊疗", "免申"):
+        assert word in tokens, word
+
+
+@pytest.mark.parametrize("compound, part", [("后付费", "付费"), ("登记注册", "注册"), ("一次性", "一次")])
+def test_finer_segments_expose_sub_words(compound: str, part: str) -> None:
+    assert part in finer_segments(compound)
+    assert "".join(finer_segments(compound)) == compound
+    assert part in refine(f"患者{compound}").split("\u200b")
+
+
+def test_new_edition_becomes_current_and_old_one_goes_to_archive(project: Path) -> None:
+    result = run_build_py(project, "new", "case", "first-case", "--year", "2023")
+    assert result.returncode == 0, result.stderr
+    result = run_build_py(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    home = read(site, "")
+    assert "2023 年度十大创新案例" in home and "2022 年度十大创新案例" not in home
+    assert 'href="2023/top-cases/first-case/"' in home
+    ranking = read(site, "2023/top-cases")
+    assert ranking.count('class="pub-card ') == 1 and "本届榜单已公布 1 项" in ranking
+    archive = read(site, "archive")
+    assert 'href="../2022/"' in archive and 'href="../2023/"' in archive
+    assert (site / "2022" / "top-cases" / "smart-form-registration" / "index.html").exists()
+    nav = home.split('class="md-nav md-nav--primary', 1)[1]
+    assert "2023/top-cases/" in nav
