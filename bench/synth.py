@@ -47,6 +47,7 @@ SLOGANS = ["一网通办", "一窗受理", "一次办好", "免申即享", "秒�
 DEPARTMENTS = ["行政审批服务局", "大数据发展管理局", "市场监督管理局", "住房和城乡建设局", "自然资源和规划局",
                "人力资源和社会保障局", "税务局", "民营经济发展局", "卫生健康委员会", "商务局", "公安局", "医疗保障局",
                "地方金融监督管理局", "科学技术局", "司法局", "交通运输局", "海关", "发展和改革委员会"]
+TITLE_ENDINGS = ["再提速", "更便捷", "零跑腿", "一次过", "不打烊", "有温度", "跑出加速度", "减环节减材料"]
 HEADINGS_CASE = ["改革前的难点", "怎么做", "带来的变化", "企业怎么说", "数据背后", "经验做法", "下一步"]
 HEADINGS_PERSON = ["扎根一线", "攻坚克难", "服务故事", "群众口碑", "同事眼中的他们", "心里话"]
 HIGHLIGHT_LABELS = ["审批时限", "办理环节", "申请材料", "惠及企业", "群众满意率", "平均用时", "跑动次数", "节约成本",
@@ -212,7 +213,7 @@ def _dictionary_words() -> dict[str, tuple[list[str], list[float]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         word, frequency, pos = line.split(" ")
         group = folded.get(pos)
-        if group and 2 <= len(word) <= 4 and int(frequency) >= 300 and all("\u4e00" <= c <= "\u9fff" for c in word):
+        if group and 2 <= len(word) <= 4 and int(frequency) >= 1000 and all("\u4e00" <= c <= "\u9fff" for c in word):
             groups[group].append((word, int(frequency)))
     return {pos: ([w for w, _ in items], list(itertools.accumulate(f for _, f in items)))
             for pos, items in groups.items()}
@@ -251,12 +252,12 @@ def _dump(path: Path, data: dict) -> None:
 
 
 class Generator:
-    def __init__(self, cases_dir: Path, seed: int):
+    def __init__(self, site_file: Path, corpus: list[str], seed: int):
         self.rng = random.Random(seed)
-        site = yaml.safe_load((cases_dir / "site.yaml").read_text(encoding="utf-8"))
+        site = yaml.safe_load(site_file.read_text(encoding="utf-8"))
         self.districts = [d["name"] for d in site.get("districts", [])]
-        self.writer = Writer(self.rng, demo_corpus(cases_dir), self.districts)
-        self.han_total = 0
+        self.writer = Writer(self.rng, corpus, self.districts)
+        self.han: dict[str, int] = {"case": 0, "person": 0, "ambassador": 0}  # Chinese characters per kind
 
     def _name(self) -> tuple[str, str]:
         (surname, s_pinyin), *given = [self.rng.choice(SURNAMES)] + self.rng.sample(GIVEN, self.rng.randint(1, 2))
@@ -271,8 +272,8 @@ class Generator:
     def case(self, year: int, rank: int) -> dict:
         rng, w = self.rng, self.writer
         topic, slogan = rng.choice(TOPICS), rng.choice(SLOGANS)
-        title = rng.choice([f"{topic}“{slogan}”", f"{slogan}：{topic}{w.word('v')}{w.word('n')}",
-                            f"{topic}实现{slogan}", f"{w.word('n')}{slogan}让{topic}更{w.word('a')}"])[:40]
+        title = rng.choice([f"{topic}“{slogan}”", f"{slogan}：{topic}{rng.choice(TITLE_ENDINGS)}",
+                            f"{rng.choice(self.districts + ['全市'])}{topic}实现{slogan}"])[:40]
         data: dict = {
             "rank": rank, "title": title, "summary": w.line(118, 30), "category": rng.choice(CATEGORIES),
             "unit": f"青岛市{rng.choice(DEPARTMENTS)}",
@@ -287,7 +288,7 @@ class Generator:
         data["sources"] = [{"title": s, "url": f"https://www.example.com/news/{year}/{rng.randint(1000, 9999)}.html",
                             "date": dt.date(min(year, 2099), rng.randint(1, 12), rng.randint(1, 28))}
                            for s in rng.sample(SOURCES, rng.randint(1, 2))]
-        self.han_total += sum(w.han(str(v)) for v in data.values())
+        self.han["case"] += sum(w.han(str(v)) for v in data.values())
         return data
 
     def person(self, rank: int, name: str, case_slugs: list[str]) -> dict:
@@ -298,7 +299,7 @@ class Generator:
             data["district"] = district
         data.update({"citation": citation[:400], "body": w.body(PERSON_BODY_HAN, HEADINGS_PERSON),
                      "cases": rng.sample(case_slugs, rng.randint(1, 2)), "tags": rng.sample(SLOGANS, rng.randint(1, 3))})
-        self.han_total += sum(w.han(str(v)) for v in data.values())
+        self.han["person"] += sum(w.han(str(v)) for v in data.values())
         return data
 
     def ambassador(self) -> tuple[str, dict]:
@@ -313,16 +314,14 @@ class Generator:
             name, slug = self._name()
             data = {"name": name}
         bio = ""
-        while len(bio) < 450:
-            bio += w.line(600 - len(bio), 1) if 600 - len(bio) > 20 else ""
-            if 600 - len(bio) <= 20:
-                break
+        while len(bio) < 450 and 590 - len(bio) >= 15:
+            bio += w.line(min(150, 590 - len(bio)), 5)
         data.update({"region": rng.choice(REGIONS), "identity": identity, "organization": self._organization()[:60],
-                     "quote": w.line(80, 10), "bio": bio[:600],
+                     "quote": w.line(80, 10), "bio": bio,
                      "joined": dt.date(rng.randint(2015, 2025), rng.randint(1, 12), rng.randint(1, 28))})
         if rng.random() < 0.3:
             data["contact"] = {"email": f"{slug}@example.com", "public": rng.random() < 0.5}
-        self.han_total += sum(w.han(str(v)) for v in data.values())
+        self.han["ambassador"] += sum(w.han(str(v)) for v in data.values())
         return slug, data
 
 
@@ -337,10 +336,13 @@ def _unique(slug: str, taken: set[str]) -> str:
 def generate(cases_dir: Path, entries: int, seed: int = 5) -> dict[str, int]:
     """Replace every entry under `cases_dir` (keeping site.yaml) with `entries` synthetic ones."""
     mix = mix_for(entries)
+    corpus = demo_corpus(cases_dir)  # read the demo's prose before replacing it
+    if not corpus:
+        raise ValueError(f"{cases_dir} holds no demo entries to take prose from")
     for old in sorted(cases_dir.rglob("*.yaml"), reverse=True):
         if old.name != "site.yaml":
             old.unlink()
-    generator = Generator(cases_dir, seed)
+    generator = Generator(cases_dir / "site.yaml", corpus, seed)
     rng = generator.rng
     for year in mix.years:
         case_slugs: list[str] = []
@@ -358,6 +360,6 @@ def generate(cases_dir: Path, entries: int, seed: int = 5) -> dict[str, int]:
     for _ in range(mix.ambassadors):
         slug, data = generator.ambassador()
         _dump(cases_dir / "ambassadors" / f"{_unique(slug, taken)}.yaml", data)
-    return {"entries": mix.entries, "editions": mix.editions, "cases": mix.editions * RANKING_SIZE,
-            "people": mix.editions * RANKING_SIZE, "ambassadors": mix.ambassadors,
-            "han_per_entry": round(generator.han_total / max(1, mix.entries))}
+    counts = {"case": mix.editions * RANKING_SIZE, "person": mix.editions * RANKING_SIZE, "ambassador": mix.ambassadors}
+    return {"entries": mix.entries, "editions": mix.editions, **{f"{k}s": n for k, n in counts.items()},
+            "han_per_page": {k: round(generator.han[k] / n) for k, n in counts.items() if n}}

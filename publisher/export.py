@@ -12,10 +12,31 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from . import schema
+from .problems import MESSAGES
 from .scaffold import _example, _nested, _scalar, _strip_optional
 
 SCHEMA_DIR = "schemas"
 REFERENCE = "docs/fields.md"
+MESSAGES_DOC = "docs/messages.md"
+# A typical line that causes each message, shown in the editors' guide.
+_EXAMPLES = {
+    "yaml_syntax": 'title: "智能表单（引号没有成对）', "tab": "tags:\n\t- 登记注册    ← 行首是 Tab",
+    "fullwidth": "title：智能表单    ← 全角冒号", "encoding": "（用记事本另存为 ANSI/GBK 编码）",
+    "empty": "（文件里只有注释）", "too_large": "（把图片内容粘贴进了 YAML）",
+    "not_mapping": "- 智能表单\n- 登记注册", "duplicate_key": "unit: 市审批局\nunit: 市大数据局",
+    "alias": "summary: *简介", "tag": "unit: !!python/object/apply:os.system [ls]",
+    "too_deep": "a: {b: {c: {d: {e: {f: {g: {h: {i: 1}}}}}}}}", "unknown_field": "sumary: 一句话简介",
+    "missing": "（没有 unit: 这一行）", "type": "rank: 十一", "choice": "category: 企业",
+    "range": "rank: 11", "too_long": "summary: （超过 120 字）", "too_many": "tags: （超过 8 个）",
+    "blank": 'title: ""', "date": "joined: 2022/10/26", "link_scheme": "url: javascript:alert(1)",
+    "link_malformed": "url: www.example.com", "media_path": "image: /home/me/照片.jpg",
+    "slug": "cases:\n  - 智能表单", "file_name": "（文件名是 智能表单.yaml）",
+    "misplaced": "（案例放在了 cases/2022/ 下，而不是 cases/2022/top-cases/）",
+    "rank_taken": "（两个案例都写了 rank: 1）", "ranking_full": "（top-cases 里有 11 个文件）",
+    "unknown_case": "cases:\n  - smart-form-registraton", "unknown_district": "district: 市南",
+    "missing_file": "image: media/images/不存在.jpg", "video_source": "video:\n  title: 宣传片",
+    "no_site": "（删掉了 cases/site.yaml）", "invalid": "",
+}
 _PLACES = {"case": "cases/<年份>/top-cases/<英文短名>.yaml", "person": "cases/<年份>/top-people/<英文短名>.yaml",
            "ambassador": "cases/ambassadors/<英文短名>.yaml", "site": "cases/site.yaml"}
 
@@ -31,6 +52,7 @@ def derived_files() -> dict[str, str]:
     """Repository path → content of every file generated from the schema."""
     files = {f"{SCHEMA_DIR}/{kind}.schema.json": json_schema(kind) for kind in schema.KINDS}
     files[REFERENCE] = field_reference()
+    files[MESSAGES_DOC] = message_reference()
     return files
 
 
@@ -92,3 +114,20 @@ def field_reference() -> str:
     lines += [f"- `{k}`：{v}" for k, v in schema.CATEGORY_LABELS.items()]
     lines += ["", "大使身份（identity）：", ""] + [f"- `{k}`：{v}" for k, v in schema.IDENTITY_LABELS.items()]
     return "\n".join(lines) + "\n"
+
+
+def message_reference() -> str:
+    """Every message `build.py check` can print, with what causes it and what to do."""
+    lines = ["# 检查提示一览（自动生成）", "",
+             "`python build.py check` 可能给出的每一种提示。每条提示的格式是：", "",
+             "    文件路径:行:列: 字段: 问题", "        提示: 怎么改", "",
+             "本文件由 `python build.py schemas` 根据 `publisher/problems.py` 生成，请勿手工修改。", ""]
+    for code, texts in MESSAGES.items():
+        message, hint = texts["zh"]
+        lines += [f"## `{code}` — {message.split('：')[0].split('（')[0]}", "", f"- 提示内容：{message}",
+                  f"- 怎么改：{hint}"]
+        if _EXAMPLES.get(code):
+            lines += ["- 常见的写法：", "", "  ```yaml", *[f"  {line}" for line in _EXAMPLES[code].splitlines()],
+                      "  ```"]
+        lines.append("")
+    return "\n".join(lines)
