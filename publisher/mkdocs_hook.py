@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads 
 
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from publisher import pipeline, search  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
@@ -46,7 +46,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(page.src_uri) is not None:
             raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名，请改名或删除 "
                               f"(content/{page.src_uri} clashes with a generated page).")
-        files.append(File.generated(config, page.src_uri, content=page.markdown()))
+        # Entries are reached from rankings, not the nav (a full nav makes every page heavy).
+        files.append(File.generated(config, page.src_uri, content=page.markdown(),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
     for site_path, source in result.files.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
     return files

@@ -1,0 +1,487 @@
+"""Make every page good to share: absolute URLs, Open Graph / Twitter tags,
+schema.org JSON-LD, a QR code per entry and ranking, and a 1200×630 share image.
+
+`plan()` decides (pure: pages in, pages with share meta out, plus what to draw);
+`materialise()` draws QR codes and images through a small on-disk cache, because
+drawing costs milliseconds per page and a site may have thousands. Nothing here
+imports MkDocs: absolute URLs come from the `site_url` passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from markupsafe import escape
+
+from . import schema
+from .render import Page, url_of
+from .validate import Catalog, Entry
+
+log = logging.getLogger("publisher.share")
+
+SHAREABLE = ("case", "person", "ambassador", "ranking")  # pages that get a QR code and their own image
+WIDTH, HEIGHT = 1200, 630
+RENDERER = "share-card-1"  # bump when the drawing changes, so cached images are redrawn
+QR_FILE = "qr.svg"
+DEFAULT_IMAGE_DIR = "assets/share"
+FONT_ENV = "PUBLISHER_CJK_FONT"  # a .ttc/.otf/.ttf with Chinese glyphs, if not Debian's fonts-noto-cjk
+DEBIAN_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+                "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+SEA_DARK, SEA, SEA_LIGHT, GOLD, GOLD_INK = "#083f7a", "#0b5cad", "#2e86d0", "#f5b700", "#3a2a00"
+
+
+# --- URLs and text for tags -------------------------------------------------------------------------------
+
+
+def absolute(site_url: str, url: str) -> str:
+    """The absolute URL of a site path; `site_url` is the site's root (MkDocs' site_url)."""
+    return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so no text can end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def head_html(properties: list[tuple[str, str, str]], ld: dict | None) -> str:
+    """Meta tags (attribute, name, value) and JSON-LD as HTML; every value is escaped for its context."""
+    tags = [f'<meta {attribute}="{escape(name)}" content="{escape(value)}">' for attribute, name, value in properties
+            if value]
+    if ld:
+        tags.append(f'<script type="application/ld+json">{json_ld(ld)}</script>')
+    return "\n".join(tags)
+
+
+def social_tags(*, title: str, description: str, url: str, image: str, image_alt: str, og_type: str,
+                site_name: str) -> list[tuple[str, str, str]]:
+    return [
+        ("property", "og:type", og_type), ("property", "og:site_name", site_name), ("property", "og:locale", "zh_CN"),
+        ("property", "og:title", title), ("property", "og:description", description), ("property", "og:url", url),
+        ("property", "og:image", image), ("property", "og:image:type", "image/png"),
+        ("property", "og:image:width", str(WIDTH)), ("property", "og:image:height", str(HEIGHT)),
+        ("property", "og:image:alt", image_alt),
+        ("name", "twitter:card", "summary_large_image"), ("name", "twitter:title", title),
+        ("name", "twitter:description", description), ("name", "twitter:image", image),
+        ("name", "twitter:image:alt", image_alt),
+    ]
+
+
+# --- schema.org -------------------------------------------------------------------------------------------
+
+
+def entry_name(entry: Entry) -> str:
+    return entry.data.title if entry.kind == "case" else entry.data.name
+
+
+def ranking_label(entry: Entry) -> str:
+    return f"{entry.year} 年度十大{schema.KIND_TITLES[entry.kind]}"
+
+
+def entry_ld(entry: Entry, url: str, image: str, site_name: str) -> dict:
+    """`Article` for a case, `Person` for people and ambassadors."""
+    e = entry.data
+    publisher = {"@type": "Organization", "name": site_name}
+    if entry.kind == "case":
+        return {"@context": "https://schema.org", "@type": "Article", "headline": e.title, "description": e.summary,
+                "url": url, "mainEntityOfPage": url, "image": image, "inLanguage": "zh-CN",
+                "articleSection": schema.CATEGORY_LABELS[e.category], "keywords": list(e.tags),
+                "author": {"@type": "Organization", "name": e.unit}, "publisher": publisher,
+                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
+    person = {"@context": "https://schema.org", "@type": "Person", "name": e.name, "url": url,
+              "mainEntityOfPage": url, "image": image, "worksFor": {"@type": "Organization", "name": e.organization}}
+    if entry.kind == "person":
+        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()),
+                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
+    extra = {"alternateName": e.name_en} if e.name_en else {}
+    return {**person, **extra, "jobTitle": schema.KIND_TITLES["ambassador"], "description": e.quote,
+            "memberOf": publisher}
+
+
+def ranking_ld(title: str, description: str, url: str, entries: Iterable[Entry], site_url: str) -> dict:
+    """`ItemList` in rank order; each item's position is its rank."""
+    items = [{"@type": "ListItem", "position": e.data.rank, "url": absolute(site_url, e.url), "name": entry_name(e)}
+             for e in sorted(entries, key=lambda e: e.data.rank)]
+    return {"@context": "https://schema.org", "@type": "ItemList", "name": title, "description": description,
+            "url": url, "itemListOrder": "https://schema.org/ItemListOrderAscending", "numberOfItems": len(items),
+            "itemListElement": items}
+
+
+# --- what a share image shows ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """The text of one share image (plain text; drawn by `draw_card`)."""
+
+    title: str = ""
+    subtitle: str = ""
+    kicker: str = ""  # above the title, e.g. "2022 年度十大创新案例"
+    badge: str = ""  # gold badge, e.g. "第 1 名"
+    chips: tuple[str, ...] = ()
+    sample: bool = False
+    brand: str = ""
+
+
+def entry_card(entry: Entry, brand: str) -> Card:
+    e = entry.data
+    if entry.kind == "case":
+        chips = (schema.CATEGORY_LABELS[e.category],) + ((e.district,) if e.district else ())
+        return Card(e.title, e.summary, ranking_label(entry), f"第 {e.rank} 名", chips, e.sample, brand)
+    if entry.kind == "person":
+        return Card(e.name, f"{e.role} · {e.organization}", ranking_label(entry), f"第 {e.rank} 名",
+                    (e.district,) if e.district else (), e.sample, brand)
+    name = f"{e.name} {e.name_en}" if e.name_en else e.name
+    return Card(name, f"“{e.quote}”", schema.KIND_TITLES["ambassador"], "",
+                (schema.IDENTITY_LABELS[e.identity], e.region), e.sample, brand)
+
+
+def ranking_card(title: str, entries: tuple[Entry, ...], brand: str) -> Card:
+    names = "、".join(entry_name(e) for e in entries[:3]) + ("等" if len(entries) > 3 else "")
+    return Card(title, names, brand, "TOP 10" if len(entries) == 10 else "", (), False, brand)
+
+
+def site_card(site: schema.Site) -> Card:
+    return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")
+
+
+# --- the plan: share meta for every page, and what to draw ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: list[Page]  # the pages, with share meta
+    cards: dict[str, Card]  # site path of each share image → what it shows
+    qr_codes: dict[str, str]  # site path of each QR code → the URL it encodes
+    generated: dict[str, bytes]  # other generated files (robots.txt)
+
+
+def card_key(card: Card, font_id: str) -> str:
+    """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
+    identity = json.dumps([RENDERER, font_id, _pillow_version(), asdict(card)], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Plan:
+    """Add title/description/image tags and JSON-LD to every page; QR codes and images for shareable ones.
+
+    `font_id` identifies the CJK font (`Fonts.identity`); "" when there is none: then every page uses a
+    text-free brand image, since Chinese text cannot be drawn.
+    """
+    site = catalog.site
+    by_url = {e.url: e for ed in catalog.editions for e in (*ed.cases, *ed.people)}
+    by_url.update({a.url: a for a in catalog.ambassadors})
+    default = site_card(site) if font_id else Card()
+    default_path = f"{DEFAULT_IMAGE_DIR}/site.{card_key(default, font_id)[:12]}.png"
+    cards: dict[str, Card] = {default_path: default}
+    qr_codes: dict[str, str] = {}
+    shared = []
+    for page in pages:
+        url = url_of(page.src_uri)
+        canonical = absolute(site_url, url)
+        entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
+        ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
+        card = (entry_card(entry, site.brand) if entry else
+                ranking_card(page.title, ranked, site.brand) if page.kind == "ranking" else None)
+        image_path = default_path
+        if card and font_id:
+            image_path = f"{url}share.{card_key(card, font_id)[:12]}.png"
+            cards[image_path] = card
+        if page.kind in SHAREABLE:
+            qr_codes[url + QR_FILE] = canonical
+        image = absolute(site_url, image_path)
+        if entry:
+            ld: dict | None = entry_ld(entry, canonical, image, site.brand)
+        elif page.kind == "ranking":
+            ld = ranking_ld(page.title, page.description, canonical, ranked, site_url)
+        else:
+            ld = None
+        og_type = {"case": "article", "person": "profile", "ambassador": "profile"}.get(page.kind, "website")
+        tags = social_tags(title=page.title, description=page.description, url=canonical, image=image,
+                           image_alt=f"{page.title} - {site.brand}", og_type=og_type, site_name=site.brand)
+        shared.append(replace(page, image=image_path, meta={**page.meta, "pub_head": head_html(tags, ld)}))
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(site_url, 'sitemap.xml')}\n"
+    return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")})
+
+
+# --- drawing, through a cache ----------------------------------------------------------------------------
+
+
+def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
+    """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
+    files: dict[str, Path] = {}
+    for site_path, url in the_plan.qr_codes.items():
+        key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
+        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", lambda url=url: qr_svg(url))
+    font_id = fonts.identity if fonts else ""
+    for site_path, card in the_plan.cards.items():
+        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png",
+                                  lambda card=card: draw_card(card, fonts))
+    return files
+
+
+def cached(path: Path, make: Callable[[], bytes]) -> Path:
+    """`path` if it exists, else make it (written atomically: builds may run side by side)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(make())
+        os.replace(temporary, path)
+    return path
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code as a small SVG that scales to any size (and prints sharp), with its quiet zone."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="svg", xmldecl=False, omitsize=True, dark="#000",
+                                                   light="#fff", border=4, svgclass="pub-qr", lineclass=None)
+    return out.getvalue() + b"\n"
+
+
+# --- fonts ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: Path
+    bold: Path
+
+    @property
+    def identity(self) -> str:
+        """Names and sizes of the font files: part of every image's cache key."""
+        return "|".join(f"{p.name}:{p.stat().st_size}" for p in (self.regular, self.bold))
+
+
+def find_fonts() -> Fonts | None:
+    """The CJK fonts: $PUBLISHER_CJK_FONT, else Debian's fonts-noto-cjk; None (with a warning) when missing."""
+    chosen = os.environ.get(FONT_ENV)
+    if chosen and Path(chosen).is_file():
+        return Fonts(Path(chosen), Path(chosen))
+    regular, bold = (Path(p) for p in DEBIAN_FONTS)
+    if regular.is_file() and bold.is_file():
+        return Fonts(regular, bold)
+    log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
+                "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _pillow_version() -> str:
+    import PIL
+
+    return PIL.__version__
+
+
+@lru_cache(maxsize=64)
+def _font(path: Path, size: int):  # -> ImageFont.FreeTypeFont
+    """The Simplified Chinese face of a font collection (.ttc holds JP, KR, SC, TC … faces) at `size` px."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size, index=_sc_index(path))
+
+
+@lru_cache(maxsize=8)
+def _sc_index(path: Path) -> int:
+    from PIL import ImageFont
+
+    if path.suffix.lower() not in (".ttc", ".otc"):
+        return 0
+    for index in range(16):
+        try:
+            family, _style = ImageFont.truetype(str(path), 12, index=index).getname()
+        except OSError:
+            break
+        if family and family.endswith(" SC"):
+            return index
+    return 0
+
+
+# --- line breaking for Chinese ---------------------------------------------------------------------------
+
+# Closing punctuation never begins a line; opening punctuation never ends one (GB/T 15834, JIS X 4051).
+NO_LINE_START = set("，。、．,.：:；;！!？?）)］]｝}」』】〕〉》”’%％‰℃·・…‥～〜ー々ゝゞ〃"
+                    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+NO_LINE_END = set("（(［[｛{「『【〔〈《“‘")
+ELLIPSIS = "…"
+_TOKEN = re.compile(r"[+\-−]?[0-9A-Za-z\u00c0-\u024f](?:[0-9A-Za-z\u00c0-\u024f%.,'’&/_+\-]*[0-9A-Za-z\u00c0-\u024f%])?"
+                    r"|—+|…+|\s+|.", re.S)
+
+
+def break_units(text: str) -> list[str]:
+    """Split text into pieces a line may break between: one Han character, one Latin word or number;
+    closing punctuation stays with what precedes it, opening punctuation with what follows."""
+    units: list[str] = []
+    glue_next = False
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if token.isspace():
+            units.append(" ")
+            glue_next = False
+        elif units and not units[-1].isspace() and (glue_next or token[0] in NO_LINE_START):
+            units[-1] += token
+            glue_next = token[-1] in NO_LINE_END
+        else:
+            units.append(token)
+            glue_next = token[-1] in NO_LINE_END
+    return units
+
+
+def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int | None = None) -> list[str]:
+    """Lines no wider than `width` (as `measure` says), broken by Chinese rules; with `max_lines`,
+    the last kept line ends in an ellipsis if (and only if) text had to be left out."""
+    lines: list[str] = []
+    line = ""
+    for unit in break_units(text):
+        if unit == " ":
+            line += " " if line else ""
+            continue
+        if measure(line + unit) <= width or not line.strip():
+            line += unit
+        else:
+            lines.append(line.rstrip())
+            line = unit
+        while measure(line) > width and len(line) > 1:  # a word longer than the line: cut it by characters
+            cut = max(1, _fitting(line, measure, width))
+            lines.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+    if line.strip():
+        lines.append(line.rstrip())
+    if max_lines is None or len(lines) <= max_lines:
+        return lines
+    return lines[: max_lines - 1] + [_with_ellipsis(lines[max_lines - 1], measure, width)]
+
+
+def _fitting(text: str, measure: Callable[[str], float], width: float) -> int:
+    """How many leading characters of `text` fit in `width`."""
+    count = 0
+    while count < len(text) and measure(text[: count + 1]) <= width:
+        count += 1
+    return count
+
+
+def _with_ellipsis(line: str, measure: Callable[[str], float], width: float) -> str:
+    while line and measure(line + ELLIPSIS) > width:
+        line = line[:-1]
+    return line.rstrip(" ，。、,.;；:：·—-（(“‘《「") + ELLIPSIS
+
+
+# --- drawing ----------------------------------------------------------------------------------------------
+
+MARGIN = 72
+TITLE_SIZES = (96, 84, 72, 64, 58)  # largest first: short titles and names are drawn big
+TITLE_TOP, TITLE_BOX = 196, 272  # title block: top and the height it may use
+TITLE_LEADING = 1.25
+
+
+def title_layout(title: str, measure_at: Callable[[int], Callable[[str], float]],
+                 width: float = WIDTH - 2 * MARGIN) -> tuple[int, list[str]]:
+    """The largest title size whose lines (at most 3) fit the title box; truncate only at the smallest."""
+    for size in TITLE_SIZES:
+        allowed = min(3, int(TITLE_BOX // (size * TITLE_LEADING)))
+        lines = wrap(title, measure_at(size), width)
+        if len(lines) <= allowed:
+            return size, lines
+    size = TITLE_SIZES[-1]
+    return size, wrap(title, measure_at(size), width, max_lines=min(3, int(TITLE_BOX // (size * TITLE_LEADING))))
+
+
+def draw_card(card: Card, fonts: Fonts | None) -> bytes:
+    """A 1200×630 PNG in the brand's colours. Same card and font → same bytes (no metadata, no time)."""
+    from PIL import Image, ImageDraw
+
+    image = _background().copy()
+    draw = ImageDraw.Draw(image, "RGBA")
+    if fonts is None:
+        return _png(image)
+    regular = lambda size: _font(fonts.regular, size)  # noqa: E731
+    bold = lambda size: _font(fonts.bold, size)  # noqa: E731
+    right = WIDTH - MARGIN
+    if card.badge:  # rank badge, top right
+        font = bold(40)
+        text_width = font.getlength(card.badge)
+        draw.rounded_rectangle((right - text_width - 56, 52, right, 120), radius=34, fill=GOLD)
+        draw.text((right - 28, 86), card.badge, font=font, fill=GOLD_INK, anchor="rm")
+        right -= text_width + 56 + 24
+    top_width = right - MARGIN
+    if card.brand:
+        draw.text((MARGIN, 90), _one_line(card.brand, bold(32), top_width), font=bold(32), fill=GOLD, anchor="ls")
+    if card.kicker:
+        y = 140 if card.brand else 100
+        draw.text((MARGIN, y), _one_line(card.kicker, regular(30), top_width), font=regular(30),
+                  fill=(255, 255, 255, 215), anchor="ls")
+    y = TITLE_TOP
+    if card.title:
+        size, lines = title_layout(card.title, lambda s: bold(s).getlength)
+        leading = size * TITLE_LEADING
+        for line in lines:
+            draw.text((MARGIN, y + leading / 2 + size * 0.36), line, font=bold(size), fill="#ffffff", anchor="ls")
+            y += leading
+    if card.subtitle:
+        font = regular(32)
+        y += 18
+        for line in wrap(card.subtitle, font.getlength, WIDTH - 2 * MARGIN, max_lines=2):
+            draw.text((MARGIN, y + 24 + 12), line, font=font, fill=(255, 255, 255, 225), anchor="ls")
+            y += 46
+    _draw_footer(draw, card, regular(26), bold(28))
+    return _png(image)
+
+
+def _draw_footer(draw, card: Card, chip_font, badge_font) -> None:
+    x, bottom = MARGIN, HEIGHT - 48
+    for chip in card.chips:
+        width = chip_font.getlength(chip)
+        if x + width + 36 > WIDTH - MARGIN - 120:
+            break
+        draw.rounded_rectangle((x, bottom - 46, x + width + 36, bottom), radius=23, fill=(255, 255, 255, 46))
+        draw.text((x + 18, bottom - 23), chip, font=chip_font, fill="#ffffff", anchor="lm")
+        x += width + 36 + 14
+    if card.sample:
+        width = badge_font.getlength("示例")
+        left = WIDTH - MARGIN - width - 36
+        draw.rounded_rectangle((left, bottom - 46, WIDTH - MARGIN, bottom), radius=8, fill="#fff1cc",
+                               outline="#e6c15c", width=2)
+        draw.text((left + 18, bottom - 23), "示例", font=badge_font, fill="#7a5200", anchor="lm")
+
+
+def _one_line(text: str, font, width: float) -> str:
+    return wrap(text, font.getlength, width, max_lines=1)[0] if text.strip() else ""
+
+
+@lru_cache(maxsize=1)
+def _background():  # -> Image.Image
+    """The brand backdrop: a deep-sea gradient with a gold sun, as on the home page banner."""
+    from PIL import Image, ImageDraw
+
+    gradient = Image.linear_gradient("L").rotate(-35, resample=Image.BICUBIC, expand=True)
+    side = gradient.width
+    gradient = gradient.crop((side // 2 - 128, side // 2 - 128, side // 2 + 128, side // 2 + 128))
+    mask = gradient.resize((WIDTH, HEIGHT), Image.BICUBIC)
+    image = Image.composite(Image.new("RGB", (WIDTH, HEIGHT), SEA_LIGHT), Image.new("RGB", (WIDTH, HEIGHT), SEA_DARK),
+                            mask)
+    sun = Image.new("L", (WIDTH, HEIGHT), 0)
+    ImageDraw.Draw(sun).ellipse((WIDTH - 300, -170, WIDTH + 60, 190), fill=120)
+    image.paste(Image.new("RGB", (WIDTH, HEIGHT), GOLD), (0, 0), sun)
+    band = Image.new("L", (WIDTH, HEIGHT), 0)
+    ImageDraw.Draw(band).rectangle((0, HEIGHT - 10, WIDTH, HEIGHT), fill=255)
+    image.paste(Image.new("RGB", (WIDTH, HEIGHT), GOLD), (0, 0), band)
+    return image
+
+
+def _png(image) -> bytes:
+    """PNG without metadata; 256 colours keep it small (≈40 kB) for chat apps on slow networks."""
+    out = io.BytesIO()
+    image.quantize(colors=256, method=2, dither=0).save(out, "PNG", optimize=False, compress_level=9)
+    return out.getvalue()
+
+
