@@ -92,7 +92,7 @@ def _kind(path: str, hint: str) -> str:
         return "js"
     if lower.endswith(".json"):
         return "json"
-    return hint if hint in ("css", "js", "img", "font") else "other"
+    return hint if hint in ("html", "css", "js", "img", "font") else "other"
 
 
 class PageWeight:

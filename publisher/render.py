@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -76,14 +77,21 @@ def relative(from_url: str, to_url: str) -> str:
     return target + "/" if to_url.endswith("/") or not to_url else target
 
 
+_markdown = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
+                              extension_configs={"toc": {"slugify": slugify(case="lower"), "toc_depth": "2-4"}})
+
+
 def render_markdown(text: str) -> Markup:
     """Editors' Markdown → safe HTML: raw HTML and unsafe links never survive."""
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
-                           extension_configs={"toc": {"slugify": slugify(case="lower"), "toc_depth": "2-4"}})
-    html = md.convert(text)
+    html = _markdown.reset().convert(text)
     clean = nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
                       link_rel="noopener", strip_comments=True)
     return Markup(clean)
+
+
+def initial(text: str) -> str:
+    """The character a placeholder shows: the first letter or Han character, skipping quotes and marks."""
+    return next((ch for ch in text if ch.isalnum()), text[:1])
 
 
 def placeholder_colour(key: str) -> int:
@@ -110,7 +118,7 @@ class Renderer:
         self.env.filters["markdown"] = render_markdown
         self.env.globals.update(
             CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
-            IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour)
+            IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
 
     # relations the templates show -----------------------------------------------------------
 
@@ -140,9 +148,9 @@ class Renderer:
             pages.append(self.edition(edition))
             for kind, entries in (("case", edition.cases), ("person", edition.people)):
                 pages.append(self.ranking(edition, kind, entries))
-                pages += [self.entry(e, entries) for e in entries]
+                pages += [self.entry(entries, index) for index in range(len(entries))]
         pages.append(self.wall())
-        pages += [self.entry(a, catalog.ambassadors) for a in catalog.ambassadors]
+        pages += [self.entry(catalog.ambassadors, index) for index in range(len(catalog.ambassadors))]
         pages.append(self.archive())
         pages += self.categories()
         pages += self.districts()
@@ -182,9 +190,10 @@ class Renderer:
         return Page(src, title, description, html, kind="ranking",
                     meta={"pub_items": [e.url for e in entries]})
 
-    def entry(self, entry: Entry, siblings: tuple[Entry, ...]) -> Page:
+    def entry(self, siblings: tuple[Entry, ...], index: int) -> Page:
+        """The page of `siblings[index]`, with its neighbours in the ranking (or on the wall)."""
+        entry = siblings[index]
         src = entry.url.rstrip("/") + ".md"
-        index = siblings.index(entry)
         previous = siblings[index - 1] if index > 0 else None
         following = siblings[index + 1] if index + 1 < len(siblings) else None
         context: dict[str, object] = {"entry": entry, "e": entry.data, "previous": previous, "next": following}
@@ -208,7 +217,8 @@ class Renderer:
     def wall(self) -> Page:
         ambassadors = self.catalog.ambassadors
         identities = [(k, v) for k, v in schema.IDENTITY_LABELS.items() if any(a.data.identity == k for a in ambassadors)]
-        regions = sorted({a.data.region for a in ambassadors}, key=lambda r: (-sum(a.data.region == r for a in ambassadors), r))
+        counts = Counter(a.data.region for a in ambassadors)
+        regions = sorted(counts, key=lambda region: (-counts[region], region))  # most ambassadors first
         html = self._render("wall.html", "ambassadors/index.md", ambassadors=ambassadors,
                             identities=identities, regions=regions)
         return Page("ambassadors/index.md", "营商公益大使", f"{len(ambassadors)} 位营商公益大使，来自各行各业、世界各地。",

@@ -214,244 +214,82 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Pl
     return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")})
 
 
-# --- drawing, through a cache ----------------------------------------------------------------------------
-
-
-def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
-    """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
-    files: dict[str, Path] = {}
-    for site_path, url in the_plan.qr_codes.items():
-        key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
-        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", lambda url=url: qr_svg(url))
-    font_id = fonts.identity if fonts else ""
-    for site_path, card in the_plan.cards.items():
-        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png",
-                                  lambda card=card: draw_card(card, fonts))
-    return files
-
-
-def cached(path: Path, make: Callable[[], bytes]) -> Path:
-    """`path` if it exists, else make it (written atomically: builds may run side by side)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(make())
-        os.replace(temporary, path)
-    return path
-
-
-def qr_svg(url: str) -> bytes:
-    """A QR code as a small SVG that scales to any size (and prints sharp), with its quiet zone."""
-    import segno
-
-    out = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(out, kind="svg", xmldecl=False, omitsize=True, dark="#000",
-                                                   light="#fff", border=4, svgclass="pub-qr", lineclass=None)
-    return out.getvalue() + b"\n"
-
-
-# --- fonts ------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Fonts:
-    regular: Path
-    bold: Path
-
-    @property
-    def identity(self) -> str:
-        """Names and sizes of the font files: part of every image's cache key."""
-        return "|".join(f"{p.name}:{p.stat().st_size}" for p in (self.regular, self.bold))
-
-
-def find_fonts() -> Fonts | None:
-    """The CJK fonts: $PUBLISHER_CJK_FONT, else Debian's fonts-noto-cjk; None (with a warning) when missing."""
-    chosen = os.environ.get(FONT_ENV)
-    if chosen and Path(chosen).is_file():
-        return Fonts(Path(chosen), Path(chosen))
-    regular, bold = (Path(p) for p in DEBIAN_FONTS)
-    if regular.is_file() and bold.is_file():
-        return Fonts(regular, bold)
-    log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
-                "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
-    return None
-
-
-@lru_cache(maxsize=None)
-def _pillow_version() -> str:
-    import PIL
-
-    return PIL.__version__
-
-
-@lru_cache(maxsize=64)
-def _font(path: Path, size: int):  # -> ImageFont.FreeTypeFont
-    """The Simplified Chinese face of a font collection (.ttc holds JP, KR, SC, TC … faces) at `size` px."""
-    from PIL import ImageFont
-
-    return ImageFont.truetype(str(path), size, index=_sc_index(path))
-
-
-@lru_cache(maxsize=8)
-def _sc_index(path: Path) -> int:
-    from PIL import ImageFont
-
-    if path.suffix.lower() not in (".ttc", ".otc"):
-        return 0
-    for index in range(16):
-        try:
-            family, _style = ImageFont.truetype(str(path), 12, index=index).getname()
-        except OSError:
-            break
-        if family and family.endswith(" SC"):
-            return index
-    return 0
-
-
-# --- line breaking for Chinese ---------------------------------------------------------------------------
-
-# Closing punctuation never begins a line; opening punctuation never ends one (GB/T 15834, JIS X 4051).
-NO_LINE_START = set("，。、．,.：:；;！!？?）)］]｝}」』】〕〉》”’%％‰℃·・…‥～〜ー々ゝゞ〃"
-                    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
-NO_LINE_END = set("（(［[｛{「『【〔〈《“‘")
-ELLIPSIS = "…"
-_TOKEN = re.compile(r"[+\-−]?[0-9A-Za-z\u00c0-\u024f](?:[0-9A-Za-z\u00c0-\u024f%.,'’&/_+\-]*[0-9A-Za-z\u00c0-\u024f%])?"
-                    r"|—+|…+|\s+|.", re.S)
-
-
-def break_units(text: str) -> list[str]:
-    """Split text into pieces a line may break between: one Han character, one Latin word or number;
-    closing punctuation stays with what precedes it, opening punctuation with what follows."""
-    units: list[str] = []
-    glue_next = False
-    for token in _TOKEN.findall(" ".join(text.split())):
-        if token.isspace():
-            units.append(" ")
-            glue_next = False
-        elif units and not units[-1].isspace() and (glue_next or token[0] in NO_LINE_START):
-            units[-1] += token
-            glue_next = token[-1] in NO_LINE_END
-        else:
-            units.append(token)
-            glue_next = token[-1] in NO_LINE_END
-    return units
-
-
-def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int | None = None) -> list[str]:
-    """Lines no wider than `width` (as `measure` says), broken by Chinese rules; with `max_lines`,
-    the last kept line ends in an ellipsis if (and only if) text had to be left out."""
-    lines: list[str] = []
-    line = ""
-    for unit in break_units(text):
-        if unit == " ":
-            line += " " if line else ""
-            continue
-        if measure(line + unit) <= width or not line.strip():
-            line += unit
-        else:
-            lines.append(line.rstrip())
-            line = unit
-        while measure(line) > width and len(line) > 1:  # a word longer than the line: cut it by characters
-            cut = max(1, _fitting(line, measure, width))
-            lines.append(line[:cut].rstrip())
-            line = line[cut:].lstrip()
-    if line.strip():
-        lines.append(line.rstrip())
-    if max_lines is None or len(lines) <= max_lines:
-        return lines
-    return lines[: max_lines - 1] + [_with_ellipsis(lines[max_lines - 1], measure, width)]
-
-
-def _fitting(text: str, measure: Callable[[str], float], width: float) -> int:
-    """How many leading characters of `text` fit in `width`."""
-    count = 0
-    while count < len(text) and measure(text[: count + 1]) <= width:
-        count += 1
-    return count
-
-
-def _with_ellipsis(line: str, measure: Callable[[str], float], width: float) -> str:
-    while line and measure(line + ELLIPSIS) > width:
-        line = line[:-1]
-    return line.rstrip(" ，。、,.;；:：·—-（(“‘《「") + ELLIPSIS
-
-
 # --- drawing ----------------------------------------------------------------------------------------------
 
 MARGIN = 72
 TITLE_SIZES = (96, 84, 72, 64, 58)  # largest first: short titles and names are drawn big
-TITLE_TOP, TITLE_BOX = 196, 272  # title block: top and the height it may use
+TITLE_TOP, FOOTER_TOP = 188, 530  # the title and subtitle live between these
 TITLE_LEADING = 1.25
+SUBTITLE_SIZE, SUBTITLE_LEADING = 32, 46
+HANGING = set("“‘「『（《【〔")  # full-width opening marks sit right in their box: pull them into the margin
 
 
-def title_layout(title: str, measure_at: Callable[[int], Callable[[str], float]],
+def title_layout(title: str, measure_at: Callable[[int], Callable[[str], float]], box: float,
                  width: float = WIDTH - 2 * MARGIN) -> tuple[int, list[str]]:
-    """The largest title size whose lines (at most 3) fit the title box; truncate only at the smallest."""
+    """The largest size at which the title fits `box` px high in at most 3 lines; cut (…) only at the smallest."""
     for size in TITLE_SIZES:
-        allowed = min(3, int(TITLE_BOX // (size * TITLE_LEADING)))
+        allowed = min(3, int(box // (size * TITLE_LEADING)))
         lines = wrap(title, measure_at(size), width)
         if len(lines) <= allowed:
             return size, lines
     size = TITLE_SIZES[-1]
-    return size, wrap(title, measure_at(size), width, max_lines=min(3, int(TITLE_BOX // (size * TITLE_LEADING))))
+    return size, wrap(title, measure_at(size), width, max_lines=max(1, min(3, int(box // (size * TITLE_LEADING)))))
 
 
 def draw_card(card: Card, fonts: Fonts | None) -> bytes:
     """A 1200×630 PNG in the brand's colours. Same card and font → same bytes (no metadata, no time)."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
 
     image = _background().copy()
-    draw = ImageDraw.Draw(image, "RGBA")
     if fonts is None:
         return _png(image)
+    draw = ImageDraw.Draw(image, "RGBA")
     regular = lambda size: _font(fonts.regular, size)  # noqa: E731
     bold = lambda size: _font(fonts.bold, size)  # noqa: E731
     right = WIDTH - MARGIN
     if card.badge:  # rank badge, top right
         font = bold(40)
         text_width = font.getlength(card.badge)
-        draw.rounded_rectangle((right - text_width - 56, 52, right, 120), radius=34, fill=GOLD)
-        draw.text((right - 28, 86), card.badge, font=font, fill=GOLD_INK, anchor="rm")
+        draw.rounded_rectangle((right - text_width - 56, 50, right, 118), radius=34, fill=GOLD)
+        draw.text((right - 28, 84), card.badge, font=font, fill=GOLD_INK, anchor="rm")
         right -= text_width + 56 + 24
-    top_width = right - MARGIN
     if card.brand:
-        draw.text((MARGIN, 90), _one_line(card.brand, bold(32), top_width), font=bold(32), fill=GOLD, anchor="ls")
+        draw.text((MARGIN, 88), _one_line(card.brand, bold(32), right - MARGIN), font=bold(32), fill=GOLD, anchor="ls")
     if card.kicker:
-        y = 140 if card.brand else 100
-        draw.text((MARGIN, y), _one_line(card.kicker, regular(30), top_width), font=regular(30),
-                  fill=(255, 255, 255, 215), anchor="ls")
-    y = TITLE_TOP
+        draw.text((MARGIN, 138 if card.brand else 98), _one_line(card.kicker, regular(30), right - MARGIN),
+                  font=regular(30), fill=(255, 255, 255, 220), anchor="ls")
+    subtitle = wrap(card.subtitle, regular(SUBTITLE_SIZE).getlength, WIDTH - 2 * MARGIN, max_lines=2)
+    box = FOOTER_TOP - TITLE_TOP - (len(subtitle) * SUBTITLE_LEADING + 20 if subtitle else 0)
+    y = float(TITLE_TOP)
     if card.title:
-        size, lines = title_layout(card.title, lambda s: bold(s).getlength)
+        size, lines = title_layout(card.title, lambda s: bold(s).getlength, box)
         leading = size * TITLE_LEADING
         for line in lines:
-            draw.text((MARGIN, y + leading / 2 + size * 0.36), line, font=bold(size), fill="#ffffff", anchor="ls")
+            x = MARGIN - (size * 0.45 if line[0] in HANGING else 0)
+            draw.text((x, y + leading / 2 + size * 0.36), line, font=bold(size), fill="#ffffff", anchor="ls")
             y += leading
-    if card.subtitle:
-        font = regular(32)
-        y += 18
-        for line in wrap(card.subtitle, font.getlength, WIDTH - 2 * MARGIN, max_lines=2):
-            draw.text((MARGIN, y + 24 + 12), line, font=font, fill=(255, 255, 255, 225), anchor="ls")
-            y += 46
+    y += 20
+    for line in subtitle:
+        draw.text((MARGIN, y + SUBTITLE_LEADING / 2 + SUBTITLE_SIZE * 0.36), line, font=regular(SUBTITLE_SIZE),
+                  fill=(255, 255, 255, 230), anchor="ls")
+        y += SUBTITLE_LEADING
     _draw_footer(draw, card, regular(26), bold(28))
     return _png(image)
 
 
 def _draw_footer(draw, card: Card, chip_font, badge_font) -> None:
-    x, bottom = MARGIN, HEIGHT - 48
-    for chip in card.chips:
-        width = chip_font.getlength(chip)
-        if x + width + 36 > WIDTH - MARGIN - 120:
-            break
-        draw.rounded_rectangle((x, bottom - 46, x + width + 36, bottom), radius=23, fill=(255, 255, 255, 46))
-        draw.text((x + 18, bottom - 23), chip, font=chip_font, fill="#ffffff", anchor="lm")
-        x += width + 36 + 14
+    """Chips (category, district …) and the 示例 mark for sample entries, along the bottom."""
+    x, bottom, limit = MARGIN, HEIGHT - 44, WIDTH - 260  # leave the gold sun free
+    pills = [(chip, chip_font, (255, 255, 255, 40), "#ffffff") for chip in card.chips]
     if card.sample:
-        width = badge_font.getlength("示例")
-        left = WIDTH - MARGIN - width - 36
-        draw.rounded_rectangle((left, bottom - 46, WIDTH - MARGIN, bottom), radius=8, fill="#fff1cc",
-                               outline="#e6c15c", width=2)
-        draw.text((left + 18, bottom - 23), "示例", font=badge_font, fill="#7a5200", anchor="lm")
+        pills.append(("示例", badge_font, "#fff1cc", "#7a5200"))
+    for text, font, fill, ink in pills:
+        width = font.getlength(text) + 36
+        if x + width > limit and text != "示例":
+            continue
+        draw.rounded_rectangle((x, bottom - 46, x + width, bottom), radius=23 if text != "示例" else 8, fill=fill)
+        draw.text((x + 18, bottom - 23), text, font=font, fill=ink, anchor="lm")
+        x += width + 14
 
 
 def _one_line(text: str, font, width: float) -> str:
@@ -460,21 +298,15 @@ def _one_line(text: str, font, width: float) -> str:
 
 @lru_cache(maxsize=1)
 def _background():  # -> Image.Image
-    """The brand backdrop: a deep-sea gradient with a gold sun, as on the home page banner."""
+    """The brand backdrop in flat colours (they stay crisp in a small 256-colour PNG): sea blue, a deep-sea
+    diagonal, a gold sun."""
     from PIL import Image, ImageDraw
 
-    gradient = Image.linear_gradient("L").rotate(-35, resample=Image.BICUBIC, expand=True)
-    side = gradient.width
-    gradient = gradient.crop((side // 2 - 128, side // 2 - 128, side // 2 + 128, side // 2 + 128))
-    mask = gradient.resize((WIDTH, HEIGHT), Image.BICUBIC)
-    image = Image.composite(Image.new("RGB", (WIDTH, HEIGHT), SEA_LIGHT), Image.new("RGB", (WIDTH, HEIGHT), SEA_DARK),
-                            mask)
-    sun = Image.new("L", (WIDTH, HEIGHT), 0)
-    ImageDraw.Draw(sun).ellipse((WIDTH - 300, -170, WIDTH + 60, 190), fill=120)
-    image.paste(Image.new("RGB", (WIDTH, HEIGHT), GOLD), (0, 0), sun)
-    band = Image.new("L", (WIDTH, HEIGHT), 0)
-    ImageDraw.Draw(band).rectangle((0, HEIGHT - 10, WIDTH, HEIGHT), fill=255)
-    image.paste(Image.new("RGB", (WIDTH, HEIGHT), GOLD), (0, 0), band)
+    image = Image.new("RGB", (WIDTH, HEIGHT), SEA)
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(0, 0), (780, 0), (560, HEIGHT), (0, HEIGHT)], fill=SEA_DARK)
+    draw.ellipse((WIDTH - 190, HEIGHT - 190, WIDTH + 110, HEIGHT + 110), fill=GOLD)
+    draw.ellipse((WIDTH - 330, -200, WIDTH + 130, 260), fill=SEA_LIGHT)
     return image
 
 
