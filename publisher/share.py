@@ -214,10 +214,172 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Pl
     return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")})
 
 
+# --- QR codes and images, through a cache ----------------------------------------------------------------
+
+
+def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
+    """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
+    files: dict[str, Path] = {}
+    for site_path, url in the_plan.qr_codes.items():
+        key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
+        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", lambda url=url: qr_svg(url))
+    font_id = fonts.identity if fonts else ""
+    for site_path, card in the_plan.cards.items():
+        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png",
+                                  lambda card=card: draw_card(card, fonts))
+    return files
+
+
+def cached(path: Path, make: Callable[[], bytes]) -> Path:
+    """`path` if it exists, else make it (written atomically: builds may run side by side)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(make())
+        os.replace(temporary, path)
+    return path
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code as a small SVG that scales to any size (and prints sharp), with its white quiet zone."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(out, kind="svg", xmldecl=False, omitsize=True, dark="#000",
+                                                   light="#fff", border=4, svgclass="pub-qr", lineclass=None)
+    return out.getvalue() + b"\n"
+
+
+# --- fonts ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fonts:
+    regular: Path
+    bold: Path
+
+    @property
+    def identity(self) -> str:
+        """Names and sizes of the font files: part of every image's cache key."""
+        return "|".join(f"{p.name}:{p.stat().st_size}" for p in (self.regular, self.bold))
+
+
+def find_fonts() -> Fonts | None:
+    """The CJK fonts: $PUBLISHER_CJK_FONT, else Debian's fonts-noto-cjk; None (with a warning) when missing."""
+    chosen = os.environ.get(FONT_ENV)
+    if chosen and Path(chosen).is_file():
+        return Fonts(Path(chosen), Path(chosen))
+    regular, bold = (Path(p) for p in DEBIAN_FONTS)
+    if not chosen and regular.is_file() and bold.is_file():
+        return Fonts(regular, bold)
+    log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
+                "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
+    return None
+
+
+@lru_cache(maxsize=None)
+def _pillow_version() -> str:
+    import PIL
+
+    return PIL.__version__
+
+
+@lru_cache(maxsize=64)
+def _font(path: Path, size: int):  # -> ImageFont.FreeTypeFont
+    """The Simplified Chinese face of a font collection (.ttc holds JP, KR, SC, TC … faces) at `size` px."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(path), size, index=_sc_index(path))
+
+
+@lru_cache(maxsize=8)
+def _sc_index(path: Path) -> int:
+    from PIL import ImageFont
+
+    if path.suffix.lower() not in (".ttc", ".otc"):
+        return 0
+    for index in range(16):
+        try:
+            family, _style = ImageFont.truetype(str(path), 12, index=index).getname()
+        except OSError:
+            break
+        if family and family.endswith(" SC"):
+            return index
+    return 0
+
+
+# --- line breaking for Chinese ---------------------------------------------------------------------------
+
+# Closing punctuation never begins a line; opening punctuation never ends one (as in GB/T 15834, JIS X 4051).
+NO_LINE_START = set("，。、．,.：:；;！!？?）)］]｝}」』】〕〉》”’%％‰℃·・…‥～〜ー々ゝゞ〃"
+                    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+NO_LINE_END = set("（(［[｛{「『【〔〈《“‘")
+ELLIPSIS = "…"
+_TOKEN = re.compile(r"[+\-−]?[0-9A-Za-z\u00c0-\u024f](?:[0-9A-Za-z\u00c0-\u024f%.,'’&/_+\-]*[0-9A-Za-z\u00c0-\u024f%])?"
+                    r"|—+|…+|\s+|.", re.S)
+
+
+def break_units(text: str) -> list[str]:
+    """Split text into pieces a line may break between: one Han character, one Latin word or number;
+    closing punctuation stays with what precedes it, opening punctuation with what follows."""
+    units: list[str] = []
+    glue_next = False
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if token.isspace():
+            units.append(" ")
+            glue_next = False
+        elif units and not units[-1].isspace() and (glue_next or token[0] in NO_LINE_START):
+            units[-1] += token
+            glue_next = token[-1] in NO_LINE_END
+        else:
+            units.append(token)
+            glue_next = token[-1] in NO_LINE_END
+    return units
+
+
+def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: int | None = None) -> list[str]:
+    """Lines no wider than `width` (as `measure` says), broken by Chinese rules; with `max_lines`,
+    the last kept line ends in an ellipsis if (and only if) text had to be left out."""
+    lines: list[str] = []
+    line = ""
+    for unit in break_units(text):
+        if unit == " ":
+            line += " " if line else ""
+            continue
+        if measure(line + unit) <= width or not line.strip():
+            line += unit
+        else:
+            lines.append(line.rstrip())
+            line = unit
+        while measure(line) > width and len(line) > 1:  # a word longer than the line: cut it by characters
+            cut = max(1, _fitting(line, measure, width))
+            lines.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+    if line.strip():
+        lines.append(line.rstrip())
+    if max_lines is None or len(lines) <= max_lines:
+        return lines
+    return lines[: max_lines - 1] + [_with_ellipsis(lines[max_lines - 1], measure, width)]
+
+
+def _fitting(text: str, measure: Callable[[str], float], width: float) -> int:
+    """How many leading characters of `text` fit in `width`."""
+    count = 0
+    while count < len(text) and measure(text[: count + 1]) <= width:
+        count += 1
+    return count
+
+
+def _with_ellipsis(line: str, measure: Callable[[str], float], width: float) -> str:
+    while line and measure(line + ELLIPSIS) > width:
+        line = line[:-1]
+    return line.rstrip(" ，。、,.;；:：·—-（(“‘《「") + ELLIPSIS
+
+
 # --- drawing ----------------------------------------------------------------------------------------------
 
 MARGIN = 72
-TITLE_SIZES = (96, 84, 72, 64, 58)  # largest first: short titles and names are drawn big
+TITLE_SIZES = (112, 96, 84, 72, 64, 58)  # largest first: short titles and names are drawn big
 TITLE_TOP, FOOTER_TOP = 188, 530  # the title and subtitle live between these
 TITLE_LEADING = 1.25
 SUBTITLE_SIZE, SUBTITLE_LEADING = 32, 46
@@ -313,7 +475,7 @@ def _background():  # -> Image.Image
 def _png(image) -> bytes:
     """PNG without metadata; 256 colours keep it small (≈40 kB) for chat apps on slow networks."""
     out = io.BytesIO()
-    image.quantize(colors=256, method=2, dither=0).save(out, "PNG", optimize=False, compress_level=9)
+    image.quantize(colors=256, method=2, dither=0).save(out, "PNG", optimize=False, compress_level=6)
     return out.getvalue()
 
 

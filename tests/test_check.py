@@ -180,6 +180,22 @@ def _alias_bomb(root: Path) -> int:
     return line_of(path, "x1:")
 
 
+def _bad_file_name(root: Path) -> None:
+    (root / CASE).rename((root / CASE).with_name("Smart Form.yaml"))
+
+
+def _misplaced(root: Path) -> None:
+    target = root / "cases/2022/top-case/smart-form-registration.yaml"
+    target.parent.mkdir()
+    (root / CASE).rename(target)
+
+
+def _wrong_choice(root: Path) -> int:
+    path = root / CASE
+    replace(path, "category: enterprise", "category: enterprize")
+    return line_of(path, "category:")
+
+
 FAULTS: dict[str, Fault] = {
     "yaml_syntax": Fault(CASE, _syntax, "unit", "引号没有成对"),
     "tab": Fault(CASE, _tab, "tags", "Tab"),
@@ -202,6 +218,9 @@ FAULTS: dict[str, Fault] = {
     "empty_file": Fault(CASE, _empty, "-", "文件是空的", line=None),
     "too_large": Fault(CASE, _too_large, "-", "文件太大", line=None),
     "object_tag": Fault(CASE, _object_tag, "unit", "不支持 YAML 标签"),
+    "bad_file_name": Fault("cases/2022/top-cases/Smart Form.yaml", _bad_file_name, "-", "不能用作网址", line=None),
+    "misplaced": Fault("cases/2022/top-case/smart-form-registration.yaml", _misplaced, "-", "放错了位置", line=None),
+    "wrong_choice": Fault(CASE, _wrong_choice, "category", "是不是“enterprise”"),
     "alias_bomb": Fault(CASE, _alias_bomb, "x1[0]", "不支持 YAML 锚点/别名"),
 }
 
