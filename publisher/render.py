@@ -105,8 +105,9 @@ def placeholder_colour(key: str) -> int:
 class Renderer:
     """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path):
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None):
         self.catalog = catalog
+        self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
@@ -162,15 +163,17 @@ class Renderer:
         def link(target: str | Entry) -> str:
             return relative(here, target.url if isinstance(target, Entry) else target)
 
+        share_url = self.site_url.rstrip("/") + "/" + here if self.site_url else None  # what the QR code says
         return self.env.get_template(template).render(
-            site=self.catalog.site, catalog=self.catalog, link=link, here=here, **context)
+            site=self.catalog.site, catalog=self.catalog, link=link, here=here, share_url=share_url, **context)
 
     def home(self) -> Page:
         site = self.catalog.site
         html = self._render("home.html", "index.md", edition=self.catalog.current,
                             ambassadors=self.catalog.ambassadors[:8],
                             ambassador_count=len(self.catalog.ambassadors))
-        return Page("index.md", site.brand, site.tagline, html, kind="home")
+        # Material prints "<page title> - <site name>": the tagline keeps the brand from doubling.
+        return Page("index.md", site.tagline, site.tagline, html, kind="home")
 
     def edition(self, edition: Edition) -> Page:
         src = f"{edition.year}/index.md"
@@ -256,6 +259,6 @@ class Renderer:
         return pages
 
 
-def render_pages(catalog: Catalog, templates_dir: Path) -> list[Page]:
+def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
-    return Renderer(catalog, templates_dir).pages()
+    return Renderer(catalog, templates_dir, site_url).pages()
