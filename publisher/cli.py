@@ -109,6 +109,25 @@ def _swap(fresh: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def links(lang: str, site_dir: Path, site_url: str | None) -> int:
+    """Check every internal link, asset and anchor of a built site; exit 1 on any problem."""
+    from .linkcheck import check_site
+
+    if not (site_dir / "index.html").is_file():
+        _say(lang, f"{site_dir} 里没有网站，请先运行 python build.py build", f"No site in {site_dir}: run build first.")
+        return 1
+    problems = check_site(site_dir, site_url)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    if problems:
+        _say(lang, f"发现 {len(problems)} 个链接问题（{pages} 个页面）。", f"{len(problems)} link problems in {pages} pages.")
+        return 1
+    _say(lang, f"链接检查通过：{pages} 个页面的链接、图片和锚点都有效，没有从其他网站加载的内容。",
+         f"Links OK: every link, asset and anchor in {pages} pages resolves; nothing loads from another host.")
+    return 0
+
+
 def serve(root: Path, lang: str, dev_addr: str) -> int:
     if check(root, lang) != 0:
         _say(lang, "请先修正上面的问题；预览会在文件保存后自动刷新。", "Fix the problems above first.")
@@ -178,6 +197,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
     new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
     commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
+    links_cmd = commands.add_parser("links", help="检查生成的网站中的链接、图片和锚点 / check links, assets, anchors")
+    links_cmd.add_argument("site_dir", nargs="?", type=Path, default=root / "site")
+    links_cmd.add_argument("--site-url", default=None, help="网站地址（默认取自 site/robots.txt）/ default: from robots.txt")
     args = parser.parse_args(argv)
 
     previous = os.environ.get("PUBLISHER_LANG")
@@ -191,6 +213,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
             return build(root, lang, args.site_dir, args.site_url)
         if args.command == "serve":
             return serve(root, lang, args.dev_addr)
+        if args.command == "links":
+            return links(lang, args.site_dir, args.site_url)
         if args.command == "schemas":
             for relative in write_derived(root) or ["（没有变化 / unchanged）"]:
                 print(relative)

@@ -1,7 +1,9 @@
 """The one place our pipeline meets MkDocs (listed under `hooks:` in mkdocs.yml).
 
 on_config  read and validate entries, render pages (fail early, before MkDocs works)
-on_files   hand the rendered pages and the media they use to MkDocs as generated files
+on_files   hand the rendered pages, the media they use, QR codes, share images and
+           robots.txt to MkDocs as generated files; fingerprint our own CSS and JS
+on_env     give the theme the fingerprinted names (filter `fingerprinted`)
 on_post_build  refine the search index for Chinese sub-words
 
 Nothing else in the package imports MkDocs, so another builder that reads the
@@ -10,11 +12,14 @@ same config (e.g. ProperDocs) only needs this file.
 
 from __future__ import annotations
 
+import hashlib
+import posixpath
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
 
+import jinja2  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
@@ -23,13 +28,14 @@ from publisher import pipeline, search  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 _state: dict[str, object] = {}
+FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     _state.clear()
     try:
-        result = pipeline.run(root)
+        result = pipeline.run(root, site_url=config.site_url or None)
     except ContentError as error:
         raise PluginError("\n" + error.report(pipeline.language(), root)) from None
     except pipeline.TemplateFailure as error:
@@ -51,7 +57,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     for site_path, source in result.files.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
+    for site_path, content in result.generated.items():
+        if files.get_file_from_path(site_path) is not None:
+            raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
+                              f"(content/{site_path} clashes with a generated file).")
+        files.append(File.generated(config, site_path, content=content))
+    _state["fingerprinted"] = _fingerprint(files, config)
     return files
+
+
+def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
+    """Rename our theme assets to name.<hash>.ext; returns original → new site path."""
+    names = {}
+    for path in FINGERPRINTED:
+        file = files.get_file_from_path(path)
+        if file is None:
+            continue
+        stem, extension = posixpath.splitext(path)
+        names[path] = f"{stem}.{hashlib.sha256(file.content_bytes).hexdigest()[:10]}{extension}"
+        files.remove(file)
+        files.append(File.generated(config, names[path], abs_src_path=file.abs_src_path))
+    return names
+
+
+def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+    names: dict[str, str] = _state.get("fingerprinted", {})  # type: ignore[assignment]
+    env.filters["fingerprinted"] = lambda path: names.get(path, path)
+    return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:

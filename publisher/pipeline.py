@@ -1,22 +1,25 @@
-"""The pipeline, start to end: read and validate entries → render pages.
+"""The pipeline, start to end: read and validate entries → render pages → share meta, QR codes, images.
 
-`run()` is what the MkDocs hook calls; `build.py check` stops after the catalog.
+`run()` is what the MkDocs hook calls (with the site's URL); `build.py check` calls it without a URL,
+which skips everything that needs absolute URLs (share tags, QR codes, images).
 """
 
 from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
+from . import share
 from .render import Page, render_pages
 from .validate import Catalog, build_catalog
 
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
+CACHE_DIR = ".cache"  # drawn share images and QR codes, keyed by what shapes them (git-ignored)
 
 
 class TemplateFailure(Exception):
@@ -27,7 +30,8 @@ class TemplateFailure(Exception):
 class Result:
     catalog: Catalog
     pages: list[Page]
-    files: dict[str, Path]  # site path → file to copy (media the entries use)
+    files: dict[str, Path]  # site path → file to copy (media the entries use, QR codes, share images)
+    generated: dict[str, bytes] = field(default_factory=dict)  # site path → content (robots.txt)
 
 
 def language() -> str:
@@ -40,14 +44,20 @@ def load(root: Path) -> Catalog:
     return build_catalog(root / CASES_DIR)
 
 
-def run(root: Path) -> Result:
+def run(root: Path, site_url: str | None = None) -> Result:
+    """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
     catalog = load(root)
     try:
-        pages = render_pages(catalog, root / TEMPLATES_DIR)
+        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url)
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
     files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
-    return Result(catalog, pages, files)
+    if not site_url:
+        return Result(catalog, pages, files)
+    fonts = share.find_fonts()
+    plan = share.plan(catalog, pages, site_url, fonts.identity if fonts else "")
+    files.update(share.materialise(plan, root / CACHE_DIR, fonts))
+    return Result(catalog, plan.pages, files, plan.generated)
 
 
 def _describe_template_error(error: jinja2.TemplateError, root: Path) -> str:

@@ -30,7 +30,7 @@ log = logging.getLogger("publisher.share")
 
 SHAREABLE = ("case", "person", "ambassador", "ranking")  # pages that get a QR code and their own image
 WIDTH, HEIGHT = 1200, 630
-RENDERER = "share-card-1"  # bump when the drawing changes, so cached images are redrawn
+RENDERER = "share-card-3"  # bump when the drawing changes, so cached images are redrawn
 QR_FILE = "qr.svg"
 DEFAULT_IMAGE_DIR = "assets/share"
 FONT_ENV = "PUBLISHER_CJK_FONT"  # a .ttc/.otf/.ttf with Chinese glyphs, if not Debian's fonts-noto-cjk
@@ -148,7 +148,9 @@ def entry_card(entry: Entry, brand: str) -> Card:
 
 def ranking_card(title: str, entries: tuple[Entry, ...], brand: str) -> Card:
     names = "、".join(entry_name(e) for e in entries[:3]) + ("等" if len(entries) > 3 else "")
-    return Card(title, names, brand, "TOP 10" if len(entries) == 10 else "", (), False, brand)
+    counted = f"年度榜单 · 共 {len(entries)} {'项' if entries and entries[0].kind == 'case' else '位'}"
+    return Card(title, names, counted if entries else "年度榜单", "TOP 10" if len(entries) == 10 else "", (), False,
+                brand)
 
 
 def site_card(site: schema.Site) -> Card:
@@ -222,20 +224,19 @@ def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[st
     files: dict[str, Path] = {}
     for site_path, url in the_plan.qr_codes.items():
         key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
-        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", lambda url=url: qr_svg(url))
+        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", qr_svg, url)
     font_id = fonts.identity if fonts else ""
     for site_path, card in the_plan.cards.items():
-        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png",
-                                  lambda card=card: draw_card(card, fonts))
+        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png", draw_card, card, fonts)
     return files
 
 
-def cached(path: Path, make: Callable[[], bytes]) -> Path:
-    """`path` if it exists, else make it (written atomically: builds may run side by side)."""
+def cached(path: Path, make: Callable[..., bytes], *args: object) -> Path:
+    """`path`, made by `make(*args)` unless it exists (written atomically: builds may run side by side)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(make())
+        temporary.write_bytes(make(*args))
         os.replace(temporary, path)
     return path
 
@@ -326,8 +327,14 @@ def break_units(text: str) -> list[str]:
     glue_next = False
     for token in _TOKEN.findall(" ".join(text.split())):
         if token.isspace():
-            units.append(" ")
-            glue_next = False
+            if glue_next:  # "（ x": a space after opening punctuation is no place to break
+                units[-1] += " "
+            else:
+                units.append(" ")
+        elif units and token[0] in NO_LINE_START and units[-1] == " " and len(units) > 1:
+            units.pop()  # "x ，": nor a space before closing punctuation
+            units[-1] += " " + token
+            glue_next = token[-1] in NO_LINE_END
         elif units and not units[-1].isspace() and (glue_next or token[0] in NO_LINE_START):
             units[-1] += token
             glue_next = token[-1] in NO_LINE_END
@@ -355,6 +362,8 @@ def wrap(text: str, measure: Callable[[str], float], width: float, max_lines: in
             cut = max(1, _fitting(line, measure, width))
             lines.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
+        if max_lines is not None and len(lines) > max_lines:
+            break  # enough to know it will be cut
     if line.strip():
         lines.append(line.rstrip())
     if max_lines is None or len(lines) <= max_lines:
@@ -383,6 +392,7 @@ TITLE_SIZES = (112, 96, 84, 72, 64, 58)  # largest first: short titles and names
 TITLE_TOP, FOOTER_TOP = 188, 530  # the title and subtitle live between these
 TITLE_LEADING = 1.25
 SUBTITLE_SIZE, SUBTITLE_LEADING = 32, 46
+SUBTITLE_WIDTH = WIDTH - 2 * MARGIN - 110  # clear of the gold sun, bottom right
 HANGING = set("“‘「『（《【〔")  # full-width opening marks sit right in their box: pull them into the margin
 
 
@@ -396,6 +406,29 @@ def title_layout(title: str, measure_at: Callable[[int], Callable[[str], float]]
             return size, lines
     size = TITLE_SIZES[-1]
     return size, wrap(title, measure_at(size), width, max_lines=max(1, min(3, int(box // (size * TITLE_LEADING)))))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the text of a card goes: the title's size and lines, the subtitle's lines."""
+
+    title_size: int
+    title: tuple[str, ...]
+    subtitle: tuple[str, ...]
+
+    @property
+    def bottom(self) -> float:
+        """Where the text ends; the footer (chips, 示例) starts at FOOTER_TOP."""
+        subtitle = 20 + len(self.subtitle) * SUBTITLE_LEADING if self.subtitle else 0
+        return TITLE_TOP + len(self.title) * self.title_size * TITLE_LEADING + subtitle
+
+
+def layout(card: Card, fonts: Fonts) -> Layout:
+    """The subtitle takes at most 2 lines; the title gets the rest of the space, in the largest size that fits."""
+    subtitle = wrap(card.subtitle, _font(fonts.regular, SUBTITLE_SIZE).getlength, SUBTITLE_WIDTH, max_lines=2)
+    box = FOOTER_TOP - TITLE_TOP - (20 + len(subtitle) * SUBTITLE_LEADING if subtitle else 0)
+    size, lines = title_layout(card.title, lambda s: _font(fonts.bold, s).getlength, box) if card.title else (0, [])
+    return Layout(size, tuple(lines), tuple(subtitle))
 
 
 def draw_card(card: Card, fonts: Fonts | None) -> bytes:
@@ -420,19 +453,18 @@ def draw_card(card: Card, fonts: Fonts | None) -> bytes:
     if card.kicker:
         draw.text((MARGIN, 138 if card.brand else 98), _one_line(card.kicker, regular(30), right - MARGIN),
                   font=regular(30), fill=(255, 255, 255, 220), anchor="ls")
-    subtitle = wrap(card.subtitle, regular(SUBTITLE_SIZE).getlength, WIDTH - 2 * MARGIN, max_lines=2)
-    box = FOOTER_TOP - TITLE_TOP - (len(subtitle) * SUBTITLE_LEADING + 20 if subtitle else 0)
+    text = layout(card, fonts)
     y = float(TITLE_TOP)
-    if card.title:
-        size, lines = title_layout(card.title, lambda s: bold(s).getlength, box)
-        leading = size * TITLE_LEADING
-        for line in lines:
-            x = MARGIN - (size * 0.45 if line[0] in HANGING else 0)
-            draw.text((x, y + leading / 2 + size * 0.36), line, font=bold(size), fill="#ffffff", anchor="ls")
-            y += leading
+    leading = text.title_size * TITLE_LEADING
+    for line in text.title:
+        x = MARGIN - (text.title_size * 0.45 if line[0] in HANGING else 0)
+        draw.text((x, y + leading / 2 + text.title_size * 0.36), line, font=bold(text.title_size), fill="#ffffff",
+                  anchor="ls")
+        y += leading
     y += 20
-    for line in subtitle:
-        draw.text((MARGIN, y + SUBTITLE_LEADING / 2 + SUBTITLE_SIZE * 0.36), line, font=regular(SUBTITLE_SIZE),
+    for line in text.subtitle:
+        x = MARGIN - (SUBTITLE_SIZE * 0.45 if line[0] in HANGING else 0)
+        draw.text((x, y + SUBTITLE_LEADING / 2 + SUBTITLE_SIZE * 0.36), line, font=regular(SUBTITLE_SIZE),
                   fill=(255, 255, 255, 230), anchor="ls")
         y += SUBTITLE_LEADING
     _draw_footer(draw, card, regular(26), bold(28))
