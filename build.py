@@ -5,6 +5,8 @@
     python3 build.py build                 检查并生成网站到 site/ / check, then build site/
     python3 build.py serve                 本地预览 http://127.0.0.1:8000 / live preview
     python3 build.py new case|person|ambassador [slug] [--year 2023]
+    python3 build.py links [site]          检查链接与资源 / check links and assets
+    python3 build.py schemas               重新生成 JSON Schema 与字段说明 / regenerate schema files
     python3 build.py test [pytest args]    运行全部测试 / run the whole test suite
 
 On first use it creates .venv/ beside this file and installs the pinned
