@@ -186,14 +186,6 @@ def test_interrupted_build_keeps_site(project: Path) -> None:
     assert not leftovers, leftovers
 
 
-def test_two_builds_are_byte_identical(project: Path, tmp_path: Path) -> None:
-    assert run_build_py(project, "build", "--site-dir", str(tmp_path / "one")).returncode == 0
-    assert run_build_py(project, "build", "--site-dir", str(tmp_path / "two")).returncode == 0
-    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
-    assert one.keys() == two.keys()
-    assert [k for k in one if one[k] != two[k]] == []
-
-
 def test_committed_schema_files_match_the_schema() -> None:
     for relative, content in derived_files().items():
         path = ROOT / relative
