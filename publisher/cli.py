@@ -24,24 +24,25 @@ def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
 
-def check(root: Path, lang: str) -> int:
-    """Validate every entry and render every page in memory; print every problem."""
+def check(root: Path, lang: str, render: bool = True) -> int:
+    """Validate every entry (and, unless `render` is off, render every page in memory); print every problem.
+
+    `build` validates without rendering: the MkDocs hook renders once, with the site's URL,
+    and reports template errors itself.
+    """
     try:
-        result = pipeline.run(root)
+        catalog = pipeline.run(root).catalog if render else pipeline.load(root)
     except ContentError as error:
         print(error.report(lang, root), file=sys.stderr)
         return 1
     except pipeline.TemplateFailure as error:
         print(error, file=sys.stderr)
         return 1
-    catalog = result.catalog
     cases = sum(len(e.cases) for e in catalog.editions)
     people = sum(len(e.people) for e in catalog.editions)
     years = "、".join(str(e.year) for e in catalog.editions) or "—"
-    _say(lang, f"检查通过：{cases} 个案例、{people} 位人物、{len(catalog.ambassadors)} 位大使（年度：{years}），"
-               f"共 {len(result.pages)} 个页面。",
-         f"All good: {cases} cases, {people} people, {len(catalog.ambassadors)} ambassadors (editions: {years}), "
-         f"{len(result.pages)} pages.")
+    _say(lang, f"检查通过：{cases} 个案例、{people} 位人物、{len(catalog.ambassadors)} 位大使（年度：{years}）。",
+         f"All good: {cases} cases, {people} people, {len(catalog.ambassadors)} ambassadors (editions: {years}).")
     return 0
 
 
@@ -67,7 +68,7 @@ def _mkdocs_logging() -> None:
 
 def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None) -> int:
     """Check, build into a fresh folder beside `site_dir`, then swap it in: a failed build leaves the old site."""
-    if check(root, lang) != 0:
+    if check(root, lang, render=False) != 0:
         _say(lang, "网站没有更新（site/ 保持原样）。", "The site was not updated (site/ is unchanged).")
         return 1
     from mkdocs.commands.build import build as mkdocs_build

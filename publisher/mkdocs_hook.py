@@ -3,6 +3,7 @@
 on_config  read and validate entries, render pages (fail early, before MkDocs works)
 on_files   hand the rendered pages, the media they use, QR codes, share images and
            robots.txt to MkDocs as generated files; fingerprint our own CSS and JS
+on_page_content  generated pages are finished HTML: skip Markdown for them
 on_env     give the theme the fingerprinted names (filter `fingerprinted`)
 on_post_build  refine the search index for Chinese sub-words
 
@@ -23,6 +24,7 @@ import jinja2  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
 from publisher import pipeline, search  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
@@ -34,6 +36,7 @@ FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by cont
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     _state.clear()
+    _leave_chinese_segmentation_to_us()
     try:
         result = pipeline.run(root, site_url=config.site_url or None)
     except ContentError as error:
@@ -41,6 +44,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except pipeline.TemplateFailure as error:
         raise PluginError(str(error)) from None
     _state["result"] = result
+    _state["html"] = {page.src_uri: page.html for page in result.pages}
     if config.nav is None:
         config.nav = pipeline.default_nav(result.catalog, Path(config.docs_dir))
     return config
@@ -53,7 +57,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名，请改名或删除 "
                               f"(content/{page.src_uri} clashes with a generated page).")
         # Entries are reached from rankings, not the nav (a full nav makes every page heavy).
-        files.append(File.generated(config, page.src_uri, content=page.markdown(),
+        files.append(File.generated(config, page.src_uri, content=page.front_matter(),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
     for site_path, source in result.files.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
@@ -80,6 +84,12 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
     return names
 
 
+def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
+    """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
+    rendered: dict[str, str] = _state["html"]  # type: ignore[assignment]
+    return rendered.get(page.file.src_uri, html)
+
+
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     names: dict[str, str] = _state.get("fingerprinted", {})  # type: ignore[assignment]
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
@@ -89,4 +99,17 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 def on_post_build(config: MkDocsConfig) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
-        search.refine_index(index)
+        root = Path(config.config_file_path).resolve().parent
+        search.refine_index(index, root / pipeline.CACHE_DIR / "search-segments.pickle")
+
+
+def _leave_chinese_segmentation_to_us() -> None:
+    """Material runs jieba over every page on every build when jieba is installed; publisher/search.py
+    segments once, finer, with a cache. This is the one place we reach into Material: if the
+    attribute ever disappears, both segment and the result is the same, only slower."""
+    try:
+        from material.plugins.search import plugin as material_search
+    except ImportError:
+        return
+    if getattr(material_search, "jieba", None) is not None:
+        material_search.jieba = None

@@ -39,9 +39,23 @@ def language() -> str:
     return "en" if os.environ.get("PUBLISHER_LANG", "zh").lower().startswith("en") else "zh"
 
 
+_last_load: list[tuple[object, Catalog]] = []
+
+
 def load(root: Path) -> Catalog:
-    """Read and validate every entry (raises ContentError with every problem)."""
-    return build_catalog(root / CASES_DIR)
+    """Read and validate every entry (raises ContentError with every problem).
+
+    `build` validates before MkDocs starts and the hook asks again: while no file under
+    cases/ changed (names, sizes, modification times), the catalog is reused, not re-read.
+    """
+    cases = root / CASES_DIR
+    stamp = (str(cases.resolve()), tuple(sorted((p.as_posix(), s.st_size, s.st_mtime_ns)
+                                                for p in cases.rglob("*") if (s := p.stat()))))
+    if _last_load and _last_load[0][0] == stamp:
+        return _last_load[0][1]
+    catalog = build_catalog(cases)
+    _last_load[:] = [(stamp, catalog)]
+    return catalog
 
 
 def run(root: Path, site_url: str | None = None) -> Result:

@@ -43,8 +43,9 @@ class Page:
     image: str | None = None  # site path of the share image
     meta: dict = field(default_factory=dict)
 
-    def markdown(self) -> str:
-        """The file MkDocs reads: front matter (JSON is YAML) + the pre-rendered HTML block.
+    def front_matter(self) -> str:
+        """The file MkDocs reads: front matter only (JSON is YAML). The body, already HTML,
+        is handed over as the page's content, so Markdown never re-parses it.
 
         Front matter values are HTML-escaped: MkDocs and Material print page.meta
         into HTML without escaping it.
@@ -58,7 +59,11 @@ class Page:
         }
         if self.image:
             front["pub_image"] = self.image
-        return "---\n" + json.dumps(front, ensure_ascii=False, sort_keys=True) + "\n---\n\n" + self.html.strip() + "\n"
+        return "---\n" + json.dumps(front, ensure_ascii=False, sort_keys=True) + "\n---\n"
+
+    def markdown(self) -> str:
+        """The whole page as one Markdown file (front matter + HTML block), for builders without our hook."""
+        return self.front_matter() + "\n" + self.html.strip() + "\n"
 
 
 def url_of(src_uri: str) -> str:

@@ -1,15 +1,19 @@
-"""Make Material's search find Chinese words inside compounds.
+"""Segment the search index's Chinese so that words inside compounds are found.
 
-Material segments Chinese with jieba and its search matches word *prefixes*;
+Material's search matches word *prefixes* and splits text at a separator;
 jieba keeps compounds whole (登记注册, 后付费), so 注册 or 付费 would find
-nothing. We split every long segment further into its dictionary sub-words,
-which the browser-side query segmenter then matches. We also write the index
-as UTF-8 instead of `\\uXXXX` escapes, which halves its size for Chinese.
+nothing. We segment with jieba and split every long word further into its
+dictionary sub-words, which the browser-side query segmenter then matches.
+Segmenting is most of a large build's time, so results are cached per text
+across builds. The index is written as UTF-8 instead of `\\uXXXX` escapes,
+which halves its size for Chinese.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +21,9 @@ from pathlib import Path
 import jieba
 
 ZWSP = "\u200b"  # Material's separator between segments: invisible in result snippets
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{3,}")
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_REPEATED_ZWSP = re.compile(ZWSP + "{2,}")
+CACHE_VERSION = "2"  # bump when segmentation changes
 
 jieba.setLogLevel(60)  # jieba prints to stderr on first use; keep builds quiet
 
@@ -48,20 +54,44 @@ def finer_segments(word: str) -> tuple[str, ...]:
 
 
 def refine(text: str) -> str:
-    """Re-segment Material's jieba-segmented text so sub-words become tokens of their own."""
-    return _HAN_RUN.sub(lambda m: ZWSP.join(_split_run(m.group(0))), text)
+    """Separate every Chinese word (and sub-word) with ZWSP, as Material's own jieba step would, but finer."""
+    marked = _HAN_RUN.sub(lambda m: ZWSP + ZWSP.join(_split_run(m.group(0))) + ZWSP, text)
+    return _REPEATED_ZWSP.sub(ZWSP, marked).strip(ZWSP)
 
 
 def _split_run(run: str) -> list[str]:
-    # The run may still be several words when Material's segmentation left it joined.
-    return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word)]
+    if len(run) == 1:
+        return [run]
+    return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word.strip(ZWSP)) if part]
 
 
-def refine_index(path: Path) -> None:
-    """Rewrite Material's search_index.json in place with finer segments, as UTF-8."""
+def refine_index(path: Path, cache_file: Path | None = None) -> None:
+    """Rewrite Material's search_index.json in place with finer segments, as UTF-8.
+
+    `cache_file` keeps segmented texts between builds (only those of this build are kept).
+    """
+    cache = _read_cache(cache_file)
+    used: dict[str, str] = {}
+
+    def refined(text: str) -> str:
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        used[key] = cache.get(key) or refine(text)
+        return used[key]
+
     index = json.loads(path.read_text(encoding="utf-8"))
     for doc in index.get("docs", []):
         for key in ("title", "text"):
             if doc.get(key):
-                doc[key] = refine(doc[key])
+                doc[key] = refined(doc[key])
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if cache_file is not None and used != cache:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_bytes(pickle.dumps((CACHE_VERSION, used), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _read_cache(cache_file: Path | None) -> dict[str, str]:
+    try:
+        version, cache = pickle.loads(cache_file.read_bytes()) if cache_file else ("", {})
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+        return {}
+    return cache if version == CACHE_VERSION else {}
