@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
 from . import schema
+from .cache import Memo
 from .validate import Catalog, Edition, Entry
 
 PLACEHOLDER_COLOURS = 6
@@ -86,12 +87,23 @@ _markdown = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
                               extension_configs={"toc": {"slugify": slugify(case="lower"), "toc_depth": "2-4"}})
 
 
-def render_markdown(text: str) -> Markup:
-    """Editors' Markdown → safe HTML: raw HTML and unsafe links never survive."""
+MARKDOWN_CACHE_VERSION = f"markdown {markdown.__version__}, nh3 {getattr(nh3, '__version__', '?')}, rules 1"
+
+
+def render_markdown(text: str, memo: Memo | None = None) -> Markup:
+    """Editors' Markdown → safe HTML: raw HTML and unsafe links never survive.
+
+    `memo` remembers results between builds (bodies rarely change; converting them is most of rendering).
+    """
+    if memo is None:
+        return Markup(_markdown_to_safe_html(text))
+    return Markup(memo.get(text, lambda: _markdown_to_safe_html(text)))
+
+
+def _markdown_to_safe_html(text: str) -> str:
     html = _markdown.reset().convert(text)
-    clean = nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                      link_rel="noopener", strip_comments=True)
-    return Markup(clean)
+    return nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener", strip_comments=True)
 
 
 def initial(text: str) -> str:
@@ -110,7 +122,8 @@ def placeholder_colour(key: str) -> int:
 class Renderer:
     """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None):
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 markdown_memo: Memo | None = None):
         self.catalog = catalog
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.env = jinja2.Environment(
@@ -120,8 +133,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # one build, fixed templates: no stat() per include/import
         )
-        self.env.filters["markdown"] = render_markdown
+        self.env.filters["markdown"] = lambda text: render_markdown(text, markdown_memo)
         self.env.globals.update(
             CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
             IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
@@ -264,6 +278,7 @@ class Renderer:
         return pages
 
 
-def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None) -> list[Page]:
+def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 markdown_memo: Memo | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
-    return Renderer(catalog, templates_dir, site_url).pages()
+    return Renderer(catalog, templates_dir, site_url, markdown_memo).pages()

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+
+from .cache import Memo
 
 ZWSP = "\u200b"  # Material's separator between segments: invisible in result snippets
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -68,30 +69,14 @@ def _split_run(run: str) -> list[str]:
 def refine_index(path: Path, cache_file: Path | None = None) -> None:
     """Rewrite Material's search_index.json in place with finer segments, as UTF-8.
 
-    `cache_file` keeps segmented texts between builds (only those of this build are kept).
+    `cache_file` keeps segmented texts between builds.
     """
-    cache = _read_cache(cache_file)
-    used: dict[str, str] = {}
-
-    def refined(text: str) -> str:
-        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-        used[key] = cache.get(key) or refine(text)
-        return used[key]
-
+    memo = Memo(cache_file, CACHE_VERSION)
     index = json.loads(path.read_text(encoding="utf-8"))
     for doc in index.get("docs", []):
         for key in ("title", "text"):
-            if doc.get(key):
-                doc[key] = refined(doc[key])
+            if text := doc.get(key):
+                digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+                doc[key] = memo.get(digest, lambda: refine(text))
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    if cache_file is not None and used != cache:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_bytes(pickle.dumps((CACHE_VERSION, used), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _read_cache(cache_file: Path | None) -> dict[str, str]:
-    try:
-        version, cache = pickle.loads(cache_file.read_bytes()) if cache_file else ("", {})
-    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
-        return {}
-    return cache if version == CACHE_VERSION else {}
+    memo.save()

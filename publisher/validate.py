@@ -8,6 +8,7 @@ that exist. Every problem is collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import typing
 from collections import defaultdict
@@ -17,6 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
+from .cache import Memo
 from .load import FieldPath, RawEntry, classify, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
@@ -195,18 +197,31 @@ def _link_problem(raw: RawEntry, at: FieldPath, link: str) -> Problem:
 # --- across files ------------------------------------------------------------------------------------
 
 
-def build_catalog(cases_dir: Path) -> Catalog:
-    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
+def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseModel | None, list[Problem]]:
+    """One file on its own: read it and check it against its kind's schema."""
+    raw, problems = read_entry(path, cases_dir)
+    if raw is None:
+        return None, None, problems
+    data, found = check_entry(raw)
+    return raw, data, problems + found
+
+
+def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem.
+
+    `memo` remembers each file's result by its name and content, so a rebuild parses and checks
+    only the files that changed; checks across files always run.
+    """
     problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
     for path in discover(cases_dir):
-        raw, found = read_entry(path, cases_dir)
+        if memo is None:
+            raw, data, found = read_and_check(path, cases_dir)
+        else:
+            key = f"{path}\0{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}"
+            raw, data, found = memo.get(key, lambda: read_and_check(path, cases_dir))
         problems += found
-        if raw is None:
-            continue
-        data, found = check_entry(raw)
-        problems += found
-        if data is not None:
+        if raw is not None and data is not None:
             entries.append((raw, data))
 
     sites = [data for raw, data in entries if raw.kind == "site"]
