@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .cache import Memo
-from .load import FieldPath, RawEntry, classify, discover, dotted, read_entry
+from .load import MAX_BYTES, FieldPath, RawEntry, classify, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
@@ -215,7 +215,7 @@ def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
     problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
     for path in discover(cases_dir):
-        if memo is None:
+        if memo is None or path.stat().st_size > MAX_BYTES:  # never hash a file too big to read
             raw, data, found = read_and_check(path, cases_dir)
         else:
             key = f"{path}\0{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}"
