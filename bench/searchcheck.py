@@ -100,7 +100,9 @@ def _queries(index: Index, count: int, seed: int) -> dict[str, list[str]]:
     rng = random.Random(seed)
     words = sorted(t for t in index.postings if _HAN_WORD.match(t) and len(t) <= 4)
     whole = rng.sample(words, min(count, len(words)))
-    dictionary = jieba.dt.FREQ if jieba.dt.initialized else (jieba.initialize() or jieba.dt.FREQ)
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    dictionary = jieba.dt.FREQ
     inner = sorted({t[i:i + 2] for t in words if len(t) >= 3 for i in range(1, len(t) - 1)
                     if dictionary.get(t[i:i + 2])} - set(whole))
     return {"whole words": whole, "sub-words": rng.sample(inner, min(count, len(inner)))}

@@ -361,5 +361,6 @@ def generate(cases_dir: Path, entries: int, seed: int = 5) -> dict[str, int]:
         slug, data = generator.ambassador()
         _dump(cases_dir / "ambassadors" / f"{_unique(slug, taken)}.yaml", data)
     counts = {"case": mix.editions * RANKING_SIZE, "person": mix.editions * RANKING_SIZE, "ambassador": mix.ambassadors}
-    return {"entries": mix.entries, "editions": mix.editions, **{f"{k}s": n for k, n in counts.items()},
+    return {"entries": mix.entries, "editions": mix.editions, "cases": counts["case"], "people": counts["person"],
+            "ambassadors": counts["ambassador"],
             "han_per_page": {k: round(generator.han[k] / n) for k, n in counts.items() if n}}

@@ -3,10 +3,14 @@
 Nothing is served: the page's HTML is parsed and every same-site resource it
 loads on first view is read from the site folder and gzipped (level 6):
 stylesheets (and the fonts/images their url() and @import name), scripts,
-images and icons. Material's search starts right after the page has loaded and
-then fetches its worker script, the search index and the lunr language files
-its config asks for; those are listed as a second phase ("search").
-Media with preload="none" (audio, video) and source maps are not downloaded
+images and icons (phase "page"). Material's JavaScript then starts its search
+worker (phase "start") and fetches the search index, after which the worker
+loads the lunr language files the index's config asks for. Material fetches
+the index at start; when the page holds that request back until the reader
+opens search (an inline script that patches XMLHttpRequest for
+search_index.json, as templates/theme/partials/search-on-demand.html does),
+the index and the language files are phase "search" instead.
+First load = page + start. Media with preload="none" (audio, video) and source maps are not downloaded
 on first view and are left out. Resources on other hosts are listed, not
 fetched: there should be none.
 """
@@ -36,7 +40,7 @@ def gzip_size(data: bytes) -> int:
 class Resource:
     url: str  # site path
     kind: str  # html | css | js | img | font | json | other
-    phase: str  # page | search
+    phase: str  # page | start | search
     raw: int
     gz: int
 
@@ -48,7 +52,9 @@ class _Refs(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.refs: list[tuple[str, str]] = []  # (kind hint, url)
         self.config_text: str | None = None
+        self.defers_index = False  # an inline script holds back the search index request
         self._in_config = False
+        self._inline = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -66,6 +72,7 @@ class _Refs(HTMLParser):
             if a.get("src"):
                 self.refs.append(("js", a["src"]))
             self._in_config = a.get("id") == "__config"
+            self._inline = not a.get("src") and a.get("type", "text/javascript") in ("", "text/javascript", "module")
         elif tag in ("img", "input") and a.get("src"):
             self.refs.append(("img", a["src"]))
         elif tag == "source" and a.get("srcset") and not a.get("type", "").startswith(("audio", "video")):
@@ -74,10 +81,12 @@ class _Refs(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in_config:
             self.config_text = (self.config_text or "") + data
+        elif self._inline and "XMLHttpRequest" in data and "search_index" in data:
+            self.defers_index = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
-            self._in_config = False
+            self._in_config = self._inline = False
 
 
 def _kind(path: str, hint: str) -> str:
@@ -144,19 +153,19 @@ class PageWeight:
         for hint, url in refs.refs:
             self.add(url, page_base, hint, "page")
         if refs.config_text:
-            self._search(json.loads(refs.config_text), page_base)
+            self._search(json.loads(refs.config_text), page_base, "search" if refs.defers_index else "start")
         return self.summary()
 
-    def _search(self, config: dict, page_base: str) -> None:
-        """What Material's JavaScript fetches right after start (see its search worker and bundle)."""
+    def _search(self, config: dict, page_base: str, index_phase: str) -> None:
+        """What Material's JavaScript fetches after start (see its bundle and search worker)."""
         base = urljoin(page_base, config.get("base", ".") + "/")
         if "navigation.instant" in config.get("features", []):
-            self.add("sitemap.xml", base, "other", "search")
+            self.add("sitemap.xml", base, "other", "start")
         worker = config.get("search")
         if not worker:
             return
-        self.add(worker, page_base, "js", "search")
-        index = self.add("search/search_index.json", base, "json", "search")
+        self.add(worker, page_base, "js", "start")
+        index = self.add("search/search_index.json", base, "json", index_phase)
         langs = json.loads(index)["config"].get("lang", []) if index else []
         lunr = urljoin(urljoin(page_base, worker), "../lunr/")
         scripts = []
@@ -169,7 +178,7 @@ class PageWeight:
         if scripts:
             scripts.insert(0, "min/lunr.stemmer.support.min.js")
         for script in scripts:
-            self.add(script, lunr, "js", "search")
+            self.add(script, lunr, "js", index_phase)
 
     def summary(self) -> dict[str, object]:
         totals: dict[str, dict[str, int]] = {}
@@ -177,10 +186,10 @@ class PageWeight:
             phase = totals.setdefault(r.phase, {})
             phase[r.kind] = phase.get(r.kind, 0) + r.gz
             phase["total"] = phase.get("total", 0) + r.gz
-        page = totals.get("page", {}).get("total", 0)
+        page, start = (totals.get(p, {}).get("total", 0) for p in ("page", "start"))
         return {
-            "url": self.page_url, "gz": totals, "page_gz": page,
-            "first_load_gz": page + totals.get("search", {}).get("total", 0),
+            "url": self.page_url, "gz": totals, "page_gz": page, "first_load_gz": page + start,
+            "with_search_gz": page + start + totals.get("search", {}).get("total", 0),
             "resources": [asdict(r) for r in self.resources.values()],
             "external": sorted(set(self.external)), "missing": sorted(set(self.missing)),
         }

@@ -100,7 +100,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     index = Path(config.site_dir) / "search" / "search_index.json"
     if index.exists():
         root = Path(config.config_file_path).resolve().parent
-        search.refine_index(index, root / pipeline.CACHE_DIR / "search-segments.pickle")
+        search.refine_index(index, root / pipeline.CACHE_DIR / "search-segments.json")
 
 
 def _leave_chinese_segmentation_to_us() -> None:

@@ -6,14 +6,12 @@ which skips everything that needs absolute URLs (share tags, QR codes, images).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import pydantic
 
 from . import share
 from .cache import Memo
@@ -56,27 +54,15 @@ def load(root: Path) -> Catalog:
                                                 for p in cases.rglob("*") if (s := p.stat()))))
     if _last_load and _last_load[0][0] == stamp:
         return _last_load[0][1]
-    memo = Memo(root / CACHE_DIR / "entries.pickle", _checking_code_version())
-    try:
-        catalog = build_catalog(cases, memo)
-    finally:
-        memo.save()
+    catalog = build_catalog(cases)
     _last_load[:] = [(stamp, catalog)]
     return catalog
-
-
-def _checking_code_version() -> str:
-    """Cached results of reading and checking a file are valid while this code and pydantic stay the same."""
-    digest = hashlib.sha256(pydantic.VERSION.encode())
-    for module in ("schema.py", "load.py", "validate.py", "problems.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
-    return digest.hexdigest()
 
 
 def run(root: Path, site_url: str | None = None) -> Result:
     """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
     catalog = load(root)
-    memo = Memo(root / CACHE_DIR / "markdown.pickle", MARKDOWN_CACHE_VERSION)
+    memo = Memo(root / CACHE_DIR / "markdown.json", MARKDOWN_CACHE_VERSION)
     try:
         pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo)
     except jinja2.TemplateError as error:

@@ -8,7 +8,6 @@ that exist. Every problem is collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import typing
 from collections import defaultdict
@@ -18,8 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .cache import Memo
-from .load import MAX_BYTES, FieldPath, RawEntry, classify, discover, dotted, read_entry
+from .load import FieldPath, RawEntry, classify, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
@@ -206,20 +204,12 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
     return raw, data, problems + found
 
 
-def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
-    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem.
-
-    `memo` remembers each file's result by its name and content, so a rebuild parses and checks
-    only the files that changed; checks across files always run.
-    """
+def build_catalog(cases_dir: Path) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
     problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
     for path in discover(cases_dir):
-        if memo is None or path.stat().st_size > MAX_BYTES:  # never hash a file too big to read
-            raw, data, found = read_and_check(path, cases_dir)
-        else:
-            key = f"{path}\0{hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()}"
-            raw, data, found = memo.get(key, lambda: read_and_check(path, cases_dir))
+        raw, data, found = read_and_check(path, cases_dir)
         problems += found
         if raw is not None and data is not None:
             entries.append((raw, data))

@@ -1,0 +1,20 @@
+"""The benchmark still runs (a tiny size only: it is a benchmark, not a test)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def test_benchmark_smoke_run_reports_figures(tmp_path: Path) -> None:
+    out = tmp_path / "smoke.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--json", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Targets" in result.stdout
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["sizes"] and figures["targets"]
