@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -173,8 +174,6 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
 
 
 def _ranks_taken(folder: Path) -> set[int]:
-    import re
-
     taken = set()
     for path in folder.glob("*.yaml"):
         match = re.search(r"^rank:\s*(\d+)", path.read_text(encoding="utf-8", errors="replace"), re.M)
