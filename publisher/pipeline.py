@@ -20,7 +20,7 @@ from .validate import Catalog, build_catalog
 
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
-CACHE_DIR = ".cache"  # drawn share images and QR codes, keyed by what shapes them (git-ignored)
+CACHE_DIR = ".cache"  # share images, QR codes, converted bodies, search segments; keyed by input (git-ignored)
 
 
 class TemplateFailure(Exception):

@@ -63,7 +63,7 @@ def refine(text: str) -> str:
 def _split_run(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
-    return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word.strip(ZWSP)) if part]
+    return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word)]
 
 
 def refine_index(path: Path, cache_file: Path | None = None) -> None:
