@@ -8,7 +8,9 @@ parser sees them, so the message can say what to do.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +34,8 @@ class RawEntry:
     kind: str  # case | person | ambassador | site
     slug: str
     year: int | None
-    data: dict
-    locations: dict[FieldPath, Location]
+    data: dict | None  # None when the file passed before and was taken from the cache unparsed
+    locations: Mapping[FieldPath, Location]
 
     def locate(self, field_path: FieldPath) -> Location | None:
         """The line of the deepest known part of `field_path` (a bad value inside a list → that item)."""
@@ -49,7 +51,11 @@ class RawEntry:
 
 def classify(path: Path, cases_dir: Path) -> tuple[str, int | None] | None:
     """Kind and edition year of an entry file from its place under `cases/`, or None if misplaced."""
-    parts = path.relative_to(cases_dir).parts
+    return classify_place(path.relative_to(cases_dir).parts)
+
+
+def classify_place(parts: tuple[str, ...]) -> tuple[str, int | None] | None:
+    """`classify` for a path already made relative to `cases/`, as its parts."""
     if parts == ("site.yaml",):
         return "site", None
     if len(parts) == 2 and parts[0] == "ambassadors":
@@ -63,8 +69,9 @@ def classify(path: Path, cases_dir: Path) -> tuple[str, int | None] | None:
 
 def discover(cases_dir: Path) -> list[Path]:
     """Every YAML file under `cases/`, in a stable order (builds must be reproducible)."""
-    files = [p for p in cases_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()]
-    return sorted(files, key=lambda p: p.relative_to(cases_dir).as_posix())
+    files = [Path(folder, name) for folder, _, names in os.walk(cases_dir) for name in names
+             if name.endswith((".yaml", ".yml"))]
+    return sorted(files, key=lambda p: p.parts)  # all under cases_dir: the order of their relative paths
 
 
 # --- text-level checks -------------------------------------------------------------------

@@ -15,12 +15,12 @@ import jinja2
 
 from . import share
 from .cache import Memo
-from .render import MARKDOWN_CACHE_VERSION, Page, render_pages
-from .validate import Catalog, build_catalog
+from .render import Page, render_pages, templates_version
+from .validate import ENTRY_CACHE_VERSION, Catalog, build_catalog
 
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
-CACHE_DIR = ".cache"  # share images, QR codes, converted bodies, search segments; keyed by input (git-ignored)
+CACHE_DIR = ".cache"  # what builds made, keyed by input (see docs/deploy.md); git-ignored
 
 
 class TemplateFailure(Exception):
@@ -50,11 +50,17 @@ def load(root: Path) -> Catalog:
     cases/ changed (names, sizes, modification times), the catalog is reused, not re-read.
     """
     cases = root / CASES_DIR
-    stamp = (str(cases.resolve()), tuple(sorted((p.as_posix(), s.st_size, s.st_mtime_ns)
-                                                for p in cases.rglob("*") if (s := p.stat()))))
+    stamp = (str(cases.resolve()), sorted((path, s.st_size, s.st_mtime_ns) for folder, _, names in os.walk(cases)
+                                          for path in (os.path.join(folder, name) for name in names)
+                                          if (s := os.stat(path))))
     if _last_load and _last_load[0][0] == stamp:
         return _last_load[0][1]
-    catalog = build_catalog(cases)
+    memo = Memo(root / CACHE_DIR / "entries.sqlite", ENTRY_CACHE_VERSION)
+    try:
+        catalog = build_catalog(cases, memo)
+    finally:
+        memo.save()  # files that passed are remembered even when others did not
+        memo.close()
     _last_load[:] = [(stamp, catalog)]
     return catalog
 
@@ -62,12 +68,15 @@ def load(root: Path) -> Catalog:
 def run(root: Path, site_url: str | None = None) -> Result:
     """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
     catalog = load(root)
-    memo = Memo(root / CACHE_DIR / "markdown.json", MARKDOWN_CACHE_VERSION)
+    memo = Memo(root / CACHE_DIR / "pages.sqlite", templates_version(root / TEMPLATES_DIR))
+    memo.preload()  # most pages are asked for: one query beats thousands
     try:
         pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo)
+        memo.save()
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
-    memo.save()
+    finally:
+        memo.close()
     files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
     if not site_url:
         return Result(catalog, pages, files)

@@ -15,6 +15,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import markdown
@@ -22,8 +23,10 @@ import nh3
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
+from pydantic import BaseModel
+
 from . import schema
-from .cache import Memo
+from .cache import Memo, code_version
 from .validate import Catalog, Edition, Entry
 
 PLACEHOLDER_COLOURS = 6
@@ -87,23 +90,11 @@ _markdown = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
                               extension_configs={"toc": {"slugify": slugify(case="lower"), "toc_depth": "2-4"}})
 
 
-MARKDOWN_CACHE_VERSION = f"markdown {markdown.__version__}, nh3 {getattr(nh3, '__version__', '?')}, rules 1"
-
-
-def render_markdown(text: str, memo: Memo | None = None) -> Markup:
-    """Editors' Markdown → safe HTML: raw HTML and unsafe links never survive.
-
-    `memo` remembers results between builds (bodies rarely change; converting them is most of rendering).
-    """
-    if memo is None:
-        return Markup(_markdown_to_safe_html(text))
-    return Markup(memo.get(text, lambda: _markdown_to_safe_html(text)))
-
-
-def _markdown_to_safe_html(text: str) -> str:
+def render_markdown(text: str) -> Markup:
+    """Editors' Markdown → safe HTML: raw HTML and unsafe links never survive."""
     html = _markdown.reset().convert(text)
-    return nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener", strip_comments=True)
+    return Markup(nh3.clean(html, tags=_BODY_TAGS, attributes=_BODY_ATTRIBUTES,
+                            url_schemes={"http", "https", "mailto"}, link_rel="noopener", strip_comments=True))
 
 
 def initial(text: str) -> str:
@@ -116,16 +107,79 @@ def placeholder_colour(key: str) -> int:
     return int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % PLACEHOLDER_COLOURS
 
 
+# --- what a page is made of ---------------------------------------------------------------------------------
+
+
+def fingerprint(value: object) -> object:
+    """`value` as JSON-able data that changes whenever anything a template could read of it changes.
+
+    A page's cache key is the fingerprint of its template's context, so the context *is* the page's
+    dependencies: a page is rendered again exactly when something it was given changed. A value of a
+    type not listed here is refused rather than guessed at, so no page is ever served stale.
+    """
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value  # Markup is a str
+    if isinstance(value, Entry):
+        return ["entry", _entry_digest(value)]
+    if isinstance(value, (list, tuple)):
+        return [fingerprint(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): fingerprint(item) for key, item in value.items()}
+    if isinstance(value, Edition):
+        return ["edition", value.year, fingerprint(value.cases), fingerprint(value.people)]
+    if isinstance(value, BaseModel):
+        return [type(value).__name__, _model_digest(value)]
+    if isinstance(value, Catalog):
+        return ["catalog", _catalog_digest(value)]
+    raise TypeError(f"cannot fingerprint a {type(value).__name__} for the page cache: add it to render.fingerprint")
+
+
+def _digest(data: object) -> str:
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+_DIGESTS: dict[int, tuple[object, str]] = {}  # id → (object kept alive, digest): entries appear on many pages
+
+
+def _remembered(value: object, make: Callable[[], str]) -> str:
+    found = _DIGESTS.get(id(value))
+    if found is None or found[0] is not value:
+        found = _DIGESTS[id(value)] = (value, make())
+    return found[1]
+
+
+def _model_digest(model: BaseModel) -> str:
+    return _remembered(model, lambda: hashlib.sha256(model.model_dump_json().encode("utf-8")).hexdigest())
+
+
+def _entry_digest(entry: Entry) -> str:
+    return _remembered(entry, lambda: _digest([entry.kind, entry.slug, entry.year, str(entry.source),
+                                               _model_digest(entry.data)]))
+
+
+def _catalog_digest(catalog: Catalog) -> str:
+    return _remembered(catalog, lambda: _digest([fingerprint(catalog.site), fingerprint(catalog.editions),
+                                                 fingerprint(catalog.ambassadors), list(catalog.media)]))
+
+
+def templates_version(templates_dir: Path) -> str:
+    """Our code, Jinja's and Markdown's versions, and every template file: what else makes a page."""
+    digest = hashlib.sha256(code_version("jinja2", "markdown", "nh3", "pymdown-extensions").encode("utf-8"))
+    for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(templates_dir).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 # --- the renderer -------------------------------------------------------------------------------------------
 
 
 class Renderer:
     """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None,
-                 markdown_memo: Memo | None = None):
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None, memo: Memo | None = None):
         self.catalog = catalog
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
+        self.memo = memo  # rendered pages of earlier builds, by template, page and context
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
@@ -135,7 +189,7 @@ class Renderer:
             keep_trailing_newline=False,
             auto_reload=False,  # one build, fixed templates: no stat() per include/import
         )
-        self.env.filters["markdown"] = lambda text: render_markdown(text, markdown_memo)
+        self.env.filters["markdown"] = render_markdown
         self.env.globals.update(
             CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
             IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
@@ -177,18 +231,26 @@ class Renderer:
         return pages
 
     def _render(self, template: str, src_uri: str, **context: object) -> str:
+        """`template` with `context`, the site's settings and helpers: taken from the memo when it has it."""
         here = url_of(src_uri)
+        share_url = self.site_url.rstrip("/") + "/" + here if self.site_url else None  # what the QR code says
+        context.update(site=self.catalog.site, here=here, share_url=share_url)
+        if self.memo is None:
+            return self._render_now(template, context)
+        key = _digest([template, src_uri, fingerprint(context)])
+        return self.memo.get(key, lambda: self._render_now(template, context))
+
+    def _render_now(self, template: str, context: dict[str, object]) -> str:
+        here = str(context["here"])
 
         def link(target: str | Entry) -> str:
             return relative(here, target.url if isinstance(target, Entry) else target)
 
-        share_url = self.site_url.rstrip("/") + "/" + here if self.site_url else None  # what the QR code says
-        return self.env.get_template(template).render(
-            site=self.catalog.site, catalog=self.catalog, link=link, here=here, share_url=share_url, **context)
+        return self.env.get_template(template).render(link=link, **context)
 
     def home(self) -> Page:
         site = self.catalog.site
-        html = self._render("home.html", "index.md", edition=self.catalog.current,
+        html = self._render("home.html", "index.md", catalog=self.catalog, edition=self.catalog.current,
                             ambassadors=self.catalog.ambassadors[:8],
                             ambassador_count=len(self.catalog.ambassadors))
         # Material prints "<page title> - <site name>": the tagline keeps the brand from doubling.
@@ -279,6 +341,9 @@ class Renderer:
 
 
 def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
-                 markdown_memo: Memo | None = None) -> list[Page]:
+                 memo: Memo | None = None) -> list[Page]:
     """Every page of the site, in a stable order."""
-    return Renderer(catalog, templates_dir, site_url, markdown_memo).pages()
+    try:
+        return Renderer(catalog, templates_dir, site_url, memo).pages()
+    finally:
+        _DIGESTS.clear()

@@ -46,6 +46,7 @@ Identity = Literal["entrepreneur", "foreign-resident", "overseas-chinese", "scho
 
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_SPACE = re.compile(r"\s")
 
 
 def _check_link(value: str) -> str:
@@ -54,7 +55,7 @@ def _check_link(value: str) -> str:
     if value.lower().startswith(_SAFE_SCHEMES):
         if value.lower().startswith("http") and not re.match(r"^https?://[^/\s]+\.[^/\s]+", value, re.I):
             raise PydanticCustomError("link_malformed", "malformed link")
-        if any(ch.isspace() for ch in value):
+        if _SPACE.search(value):
             raise PydanticCustomError("link_malformed", "malformed link")
         return value
     if _SCHEME.match(value) or value.startswith("//"):

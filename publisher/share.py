@@ -15,12 +15,11 @@ import json
 import logging
 import os
 import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from markupsafe import escape
 
 from . import schema
 from .render import Page, url_of
@@ -54,10 +53,16 @@ def json_ld(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def escape_attribute(text: str) -> str:
+    """As markupsafe.escape, byte for byte, without a Markup object per value (pages have dozens)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+            .replace("'", "&#39;"))
+
+
 def head_html(properties: list[tuple[str, str, str]], ld: dict | None) -> str:
     """Meta tags (attribute, name, value) and JSON-LD as HTML; every value is escaped for its context."""
-    tags = [f'<meta {attribute}="{escape(name)}" content="{escape(value)}">' for attribute, name, value in properties
-            if value]
+    tags = [f'<meta {attribute}="{escape_attribute(name)}" content="{escape_attribute(value)}">'
+            for attribute, name, value in properties if value]
     if ld:
         tags.append(f'<script type="application/ld+json">{json_ld(ld)}</script>')
     return "\n".join(tags)
@@ -168,9 +173,11 @@ class Plan:
     generated: dict[str, bytes]  # other generated files (robots.txt)
 
 
+@lru_cache(maxsize=65536)  # asked for by plan() and again by materialise()
 def card_key(card: Card, font_id: str) -> str:
     """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
-    identity = json.dumps([RENDERER, font_id, _pillow_version(), asdict(card)], ensure_ascii=False, sort_keys=True)
+    shown = {f.name: getattr(card, f.name) for f in fields(card)}
+    identity = json.dumps([RENDERER, font_id, _pillow_version(), shown], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
@@ -222,18 +229,21 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Pl
 def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
     """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
     files: dict[str, Path] = {}
+    qr_dir, image_dir = cache_dir / "qr", cache_dir / "share"
+    made = {folder: set(os.listdir(folder)) if folder.is_dir() else set() for folder in (qr_dir, image_dir)}
     for site_path, url in the_plan.qr_codes.items():
         key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
-        files[site_path] = cached(cache_dir / "qr" / f"{key}.svg", qr_svg, url)
+        files[site_path] = cached(qr_dir / f"{key}.svg", made[qr_dir], qr_svg, url)
     font_id = fonts.identity if fonts else ""
     for site_path, card in the_plan.cards.items():
-        files[site_path] = cached(cache_dir / "share" / f"{card_key(card, font_id)}.png", draw_card, card, fonts)
+        files[site_path] = cached(image_dir / f"{card_key(card, font_id)}.png", made[image_dir], draw_card, card, fonts)
     return files
 
 
-def cached(path: Path, make: Callable[..., bytes], *args: object) -> Path:
-    """`path`, made by `make(*args)` unless it exists (written atomically: builds may run side by side)."""
-    if not path.exists():
+def cached(path: Path, present: set[str], make: Callable[..., bytes], *args: object) -> Path:
+    """`path`, made by `make(*args)` unless its name is among the `present` files of its folder (written
+    atomically: builds may run side by side)."""
+    if path.name not in present:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(make(*args))

@@ -8,19 +8,25 @@ that exist. Every problem is collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 import typing
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .load import FieldPath, RawEntry, classify, discover, dotted, read_entry
+from .cache import Memo, code_version
+from .load import MAX_BYTES, FieldPath, RawEntry, classify_place, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
+ENTRY_CACHE_VERSION = code_version("pydantic", "pyyaml")  # what turns a file into a checked entry
 
 
 @dataclass(frozen=True)
@@ -204,22 +210,79 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
     return raw, data, problems + found
 
 
-def build_catalog(cases_dir: Path) -> Catalog:
-    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
+def _entry_key(path: Path, place: tuple[str, ...]) -> str | None:
+    """The file's place under cases/ and its bytes, hashed; None for a file too large to read (it is
+    reported, never read)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256("/".join(place).encode("utf-8") + b"\0" + content).hexdigest()
+
+
+def _remember(raw: RawEntry, data: BaseModel) -> str:
+    """A file that passed: where its fields are, then its checked data (one JSON text per line)."""
+    locations = json.dumps([[list(at), *where] for at, where in raw.locations.items()], ensure_ascii=False)
+    return locations + "\n" + data.model_dump_json()
+
+
+def _revive(path: Path, place: tuple[str, ...], remembered: str) -> tuple[RawEntry, BaseModel]:
+    """A file that passed before, as it was then. Its data is validated again from the JSON (fast); the
+    field locations are decoded only if a problem across files needs one."""
+    locations, model = remembered.split("\n", 1)
+    kind, year = classify_place(place) or ("", None)
+    data = schema.KINDS[kind].model_validate_json(model)
+    return RawEntry(path, kind, path.stem, year, None, _StoredLocations(locations)), data
+
+
+class _StoredLocations(Mapping):
+    def __init__(self, text: str):
+        self._text = text
+
+    @cached_property
+    def _decoded(self) -> dict[FieldPath, tuple[int, int]]:
+        return {tuple(at): (line, column) for at, line, column in json.loads(self._text)}
+
+    def __getitem__(self, at: FieldPath) -> tuple[int, int]:
+        return self._decoded[at]
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self._decoded)
+
+    def __len__(self) -> int:
+        return len(self._decoded)
+
+
+def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem.
+
+    `memo` remembers files that passed, by content: an unchanged file is not parsed and checked again.
+    """
     problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
-    for path in discover(cases_dir):
+    paths = discover(cases_dir)
+    places = [path.relative_to(cases_dir).parts for path in paths]
+    keys = [_entry_key(*pair) for pair in zip(paths, places)] if memo is not None else [None] * len(paths)
+    remembered = memo.lookup_many([key for key in keys if key]) if memo is not None else {}
+    for path, place, key in zip(paths, places, keys):
+        if key in remembered:
+            entries.append(_revive(path, place, remembered[key]))
+            continue
         raw, data, found = read_and_check(path, cases_dir)
         problems += found
         if raw is not None and data is not None:
             entries.append((raw, data))
+            if memo is not None and key and not found:
+                memo.put(key, _remember(raw, data))
 
     sites = [data for raw, data in entries if raw.kind == "site"]
     if not sites:
         problems.append(Problem(cases_dir / "site.yaml", "no_site"))
     site = sites[0] if sites else None
     problems += _check_ranks(entries)
-    problems += _check_references(entries, site, _case_files(cases_dir))
+    problems += _check_references(entries, site, _case_files(places))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
     if problems or site is None:
@@ -249,13 +312,13 @@ def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
     return problems
 
 
-def _case_files(cases_dir: Path) -> dict[int, list[str]]:
+def _case_files(places: list[tuple[str, ...]]) -> dict[int, list[str]]:
     """Slugs of case files per year, valid or not: a broken case is reported once, not again by its references."""
     found: dict[int, list[str]] = defaultdict(list)
-    for path in discover(cases_dir):
-        place = classify(path, cases_dir)
-        if place and place[0] == "case":
-            found[place[1]].append(path.stem)
+    for place in places:
+        kind_year = classify_place(place)
+        if kind_year and kind_year[0] == "case":
+            found[kind_year[1]].append(Path(place[-1]).stem)
     return found
 
 
@@ -312,13 +375,16 @@ def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, medi
     def entry(raw: RawEntry, data: BaseModel) -> Entry:
         return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
 
-    years = sorted({raw.year for raw, _ in entries if raw.year is not None}, reverse=True)
-    editions = []
-    for year in years:
-        def ranking(kind: str) -> tuple[Entry, ...]:
-            chosen = [entry(r, d) for r, d in entries if r.kind == kind and r.year == year]
-            return tuple(sorted(chosen, key=lambda e: e.data.rank))
-        editions.append(Edition(year, ranking("case"), ranking("person")))
+    rankings: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+    for raw, data in entries:
+        if raw.kind in ("case", "person"):
+            rankings[(raw.year, raw.kind)].append(entry(raw, data))
+
+    def ranking(year: int, kind: str) -> tuple[Entry, ...]:
+        return tuple(sorted(rankings[(year, kind)], key=lambda e: e.data.rank))
+
+    years = sorted({year for year, _ in rankings}, reverse=True)
+    editions = [Edition(year, ranking(year, "case"), ranking(year, "person")) for year in years]
     ambassadors = sorted((entry(r, d) for r, d in entries if r.kind == "ambassador"),
                          key=lambda e: (e.data.joined, e.slug))
     return Catalog(site, tuple(editions), tuple(ambassadors), media)

@@ -298,3 +298,10 @@ def test_qr_svg_is_deterministic_and_standalone() -> None:
     assert one == share.qr_svg("https://example.org/campaign/2022/top-cases/x/")
     assert one.startswith(b"<svg") and b"viewBox" in one and b"width=" not in one.split(b">")[0]
     assert hashlib.sha256(one).hexdigest() != hashlib.sha256(share.qr_svg("https://example.org/")).hexdigest()
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a&b<c>d\"e'f", "先诊疗&后付费 <b>“引号”</b>", "&amp;&#39;"])
+def test_attribute_escaping_matches_markupsafe(text: str) -> None:
+    from markupsafe import escape
+
+    assert share.escape_attribute(text) == str(escape(text))
