@@ -68,20 +68,23 @@ def load(root: Path) -> Catalog:
 def run(root: Path, site_url: str | None = None) -> Result:
     """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
     catalog = load(root)
-    memo = Memo(root / CACHE_DIR / "pages.sqlite", templates_version(root / TEMPLATES_DIR))
-    memo.preload()  # most pages are asked for: one query beats thousands
+    # `check` renders without the site's address (no share links), so its pages are kept apart
+    memo = Memo(root / CACHE_DIR / ("pages.sqlite" if site_url else "pages-check.sqlite"),
+                templates_version(root / TEMPLATES_DIR))
+    memo.preload()  # nearly every page is asked for: one query beats thousands
     try:
         pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo)
+        files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
+        if not site_url:
+            memo.save()
+            return Result(catalog, pages, files)
+        fonts = share.find_fonts()
+        plan = share.plan(catalog, pages, site_url, fonts.identity if fonts else "", memo)
         memo.save()
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
     finally:
         memo.close()
-    files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
-    if not site_url:
-        return Result(catalog, pages, files)
-    fonts = share.find_fonts()
-    plan = share.plan(catalog, pages, site_url, fonts.identity if fonts else "")
     files.update(share.materialise(plan, root / CACHE_DIR, fonts))
     return Result(catalog, plan.pages, files, plan.generated)
 

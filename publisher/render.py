@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections import Counter
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
@@ -46,6 +46,7 @@ class Page:
     kind: str = "page"  # case | person | ambassador | ranking | page
     image: str | None = None  # site path of the share image
     meta: dict = field(default_factory=dict)
+    key: str = ""  # hash of its template and everything the template was given ("" when rendered without memo)
 
     def front_matter(self) -> str:
         """The file MkDocs reads: front matter only (JSON is YAML). The body, already HTML,
@@ -180,6 +181,7 @@ class Renderer:
         self.catalog = catalog
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.memo = memo  # rendered pages of earlier builds, by template, page and context
+        self.keys: dict[str, str] = {}  # src_uri → the memo key it was rendered under
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             autoescape=True,
@@ -228,7 +230,7 @@ class Renderer:
         pages.append(self.archive())
         pages += self.categories()
         pages += self.districts()
-        return pages
+        return [replace(page, key=self.keys[page.src_uri]) for page in pages] if self.keys else pages
 
     def _render(self, template: str, src_uri: str, **context: object) -> str:
         """`template` with `context`, the site's settings and helpers: taken from the memo when it has it."""
@@ -237,7 +239,7 @@ class Renderer:
         context.update(site=self.catalog.site, here=here, share_url=share_url)
         if self.memo is None:
             return self._render_now(template, context)
-        key = _digest([template, src_uri, fingerprint(context)])
+        key = self.keys[src_uri] = _digest([template, src_uri, fingerprint(context)])
         return self.memo.get(key, lambda: self._render_now(template, context))
 
     def _render_now(self, template: str, context: dict[str, object]) -> str:

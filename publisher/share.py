@@ -15,13 +15,14 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 
 from . import schema
+from .cache import Memo
 from .render import Page, url_of
 from .validate import Catalog, Entry
 
@@ -171,21 +172,26 @@ class Plan:
     cards: dict[str, Card]  # site path of each share image → what it shows
     qr_codes: dict[str, str]  # site path of each QR code → the URL it encodes
     generated: dict[str, bytes]  # other generated files (robots.txt)
+    card_keys: dict[str, str] = field(default_factory=dict)  # site path of a share image → card_key(), if known
+
+
+def _shown(card: Card) -> dict:
+    return {f.name: getattr(card, f.name) for f in fields(card)}
 
 
 @lru_cache(maxsize=65536)  # asked for by plan() and again by materialise()
 def card_key(card: Card, font_id: str) -> str:
     """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
-    shown = {f.name: getattr(card, f.name) for f in fields(card)}
-    identity = json.dumps([RENDERER, font_id, _pillow_version(), shown], ensure_ascii=False, sort_keys=True)
+    identity = json.dumps([RENDERER, font_id, _pillow_version(), _shown(card)], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Plan:
+def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str, memo: Memo | None = None) -> Plan:
     """Add title/description/image tags and JSON-LD to every page; QR codes and images for shareable ones.
 
     `font_id` identifies the CJK font (`Fonts.identity`); "" when there is none: then every page uses a
-    text-free brand image, since Chinese text cannot be drawn.
+    text-free brand image, since Chinese text cannot be drawn. `memo` remembers each page's share meta
+    by the page's render key (`Page.key`: what its template was given) and everything else used here.
     """
     site = catalog.site
     by_url = {e.url: e for ed in catalog.editions for e in (*ed.cases, *ed.people)}
@@ -193,34 +199,59 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str) -> Pl
     default = site_card(site) if font_id else Card()
     default_path = f"{DEFAULT_IMAGE_DIR}/site.{card_key(default, font_id)[:12]}.png"
     cards: dict[str, Card] = {default_path: default}
+    card_keys: dict[str, str] = {}
     qr_codes: dict[str, str] = {}
     shared = []
     for page in pages:
         url = url_of(page.src_uri)
-        canonical = absolute(site_url, url)
-        entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
-        ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
-        card = (entry_card(entry, site.brand) if entry else
-                ranking_card(page.title, ranked, site.brand) if page.kind == "ranking" else None)
-        image_path = default_path
-        if card and font_id:
-            image_path = f"{url}share.{card_key(card, font_id)[:12]}.png"
+        key = memo is not None and page.key and hashlib.sha256(json.dumps(
+            [page.key, page.title, page.description, page.kind, page.meta, site_url, font_id, default_path],
+            ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+        remembered = memo.lookup(key) if memo is not None and key else None
+        if remembered is not None:
+            head, image_path, shown, image_key = json.loads(remembered)
+            card = Card(**{**shown, "chips": tuple(shown["chips"])}) if shown else None
+            card_keys[image_path] = image_key
+        else:
+            entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
+            ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
+            head, image_path, card = _share_page(page, entry, ranked, site, site_url, font_id, default_path)
+            if memo is not None and key:
+                image_key = card_key(card, font_id) if card else ""
+                memo.put(key, json.dumps([head, image_path, _shown(card) if card else None, image_key],
+                                         ensure_ascii=False))
+        if card:
             cards[image_path] = card
         if page.kind in SHAREABLE:
-            qr_codes[url + QR_FILE] = canonical
-        image = absolute(site_url, image_path)
-        if entry:
-            ld: dict | None = entry_ld(entry, canonical, image, site.brand)
-        elif page.kind == "ranking":
-            ld = ranking_ld(page.title, page.description, canonical, ranked, site_url)
-        else:
-            ld = None
-        og_type = {"case": "article", "person": "profile", "ambassador": "profile"}.get(page.kind, "website")
-        tags = social_tags(title=page.title, description=page.description, url=canonical, image=image,
-                           image_alt=f"{page.title} - {site.brand}", og_type=og_type, site_name=site.brand)
-        shared.append(replace(page, image=image_path, meta={**page.meta, "pub_head": head_html(tags, ld)}))
+            qr_codes[url + QR_FILE] = absolute(site_url, url)
+        shared.append(replace(page, image=image_path, meta={**page.meta, "pub_head": head}))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(site_url, 'sitemap.xml')}\n"
-    return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")})
+    return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")}, card_keys)
+
+
+def _share_page(page: Page, entry: Entry | None, ranked: tuple[Entry, ...], site: schema.Site, site_url: str,
+                font_id: str, default_path: str) -> tuple[str, str, Card | None]:
+    """One page's meta tags and JSON-LD, the site path of its share image, and what that image shows
+    (None: the site's default image)."""
+    url = url_of(page.src_uri)
+    canonical = absolute(site_url, url)
+    card = (entry_card(entry, site.brand) if entry else
+            ranking_card(page.title, ranked, site.brand) if page.kind == "ranking" else None)
+    if not (card and font_id):
+        card, image_path = None, default_path
+    else:
+        image_path = f"{url}share.{card_key(card, font_id)[:12]}.png"
+    image = absolute(site_url, image_path)
+    if entry:
+        ld: dict | None = entry_ld(entry, canonical, image, site.brand)
+    elif page.kind == "ranking":
+        ld = ranking_ld(page.title, page.description, canonical, ranked, site_url)
+    else:
+        ld = None
+    og_type = {"case": "article", "person": "profile", "ambassador": "profile"}.get(page.kind, "website")
+    tags = social_tags(title=page.title, description=page.description, url=canonical, image=image,
+                       image_alt=f"{page.title} - {site.brand}", og_type=og_type, site_name=site.brand)
+    return head_html(tags, ld), image_path, card
 
 
 # --- QR codes and images, through a cache ----------------------------------------------------------------
@@ -236,7 +267,8 @@ def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[st
         files[site_path] = cached(qr_dir / f"{key}.svg", made[qr_dir], qr_svg, url)
     font_id = fonts.identity if fonts else ""
     for site_path, card in the_plan.cards.items():
-        files[site_path] = cached(image_dir / f"{card_key(card, font_id)}.png", made[image_dir], draw_card, card, fonts)
+        key = the_plan.card_keys.get(site_path) or card_key(card, font_id)
+        files[site_path] = cached(image_dir / f"{key}.png", made[image_dir], draw_card, card, fonts)
     return files
 
 

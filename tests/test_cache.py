@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, run_build_py
-from publisher import pipeline, render, validate
+from publisher import pipeline, render, share, validate
 from publisher.cache import Memo
 from publisher.cli import main as cli
 
@@ -80,6 +80,7 @@ def test_unchanged_entries_and_pages_are_not_made_again(project: Path, monkeypat
     pipeline._last_load.clear()  # as in a new process
     monkeypatch.setattr(validate, "read_entry", lambda *a: pytest.fail("an unchanged file was parsed again"))
     monkeypatch.setattr(render.Renderer, "_render_now", lambda *a: pytest.fail("an unchanged page was rendered again"))
+    monkeypatch.setattr(share, "_share_page", lambda *a: pytest.fail("share tags of an unchanged page made again"))
     second = pipeline.run(project, "https://example.org/")
     assert second.catalog == first.catalog
     assert second.pages == first.pages
