@@ -97,8 +97,9 @@ class Memo:
         return found
 
     def save(self) -> None:
-        """Write what is new; drop rows no build has used lately once they outnumber the used ones."""
-        if self._db is None:
+        """Write what is new; drop rows no build has used lately once they outnumber the used ones
+        (checked when something new is written: a build that changed nothing writes nothing)."""
+        if self._db is None or not self.new:
             return
         try:
             with _transaction(self._db):

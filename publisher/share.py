@@ -13,12 +13,14 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 
 from . import schema
@@ -260,27 +262,45 @@ def _share_page(page: Page, entry: Entry | None, ranked: tuple[Entry, ...], site
 def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
     """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
     files: dict[str, Path] = {}
+    missing: list[tuple[Path, Callable[..., bytes], tuple]] = []
     qr_dir, image_dir = cache_dir / "qr", cache_dir / "share"
     made = {folder: set(os.listdir(folder)) if folder.is_dir() else set() for folder in (qr_dir, image_dir)}
     for site_path, url in the_plan.qr_codes.items():
         key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
-        files[site_path] = cached(qr_dir / f"{key}.svg", made[qr_dir], qr_svg, url)
+        files[site_path] = qr_dir / f"{key}.svg"
+        if files[site_path].name not in made[qr_dir]:
+            missing.append((files[site_path], qr_svg, (url,)))
     font_id = fonts.identity if fonts else ""
     for site_path, card in the_plan.cards.items():
         key = the_plan.card_keys.get(site_path) or card_key(card, font_id)
-        files[site_path] = cached(image_dir / f"{key}.png", made[image_dir], draw_card, card, fonts)
+        files[site_path] = image_dir / f"{key}.png"
+        if files[site_path].name not in made[image_dir]:
+            missing.append((files[site_path], draw_card, (card, fonts)))
+    for path, content in zip([path for path, _, _ in missing], _make_all([job[1:] for job in missing])):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # atomic: builds may run side by side
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
     return files
 
 
-def cached(path: Path, present: set[str], make: Callable[..., bytes], *args: object) -> Path:
-    """`path`, made by `make(*args)` unless its name is among the `present` files of its folder (written
-    atomically: builds may run side by side)."""
-    if path.name not in present:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(make(*args))
-        os.replace(temporary, path)
-    return path
+_PARALLEL_FROM = 32  # below this many drawings, starting worker processes costs more than it saves
+
+
+def _make_all(jobs: list[tuple[Callable[..., bytes], tuple]]) -> Iterator[bytes]:
+    """Run every (function, arguments) job, in order, on every core when there are many (a fresh checkout
+    draws thousands of images at ~25 ms each). Workers are forked, so they need no imports of their own."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (make(*args) for make, args in jobs)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_make, jobs, chunksize=max(1, min(16, len(jobs) // (4 * workers))))
+
+
+def _make(job: tuple[Callable[..., bytes], tuple]) -> bytes:
+    make, args = job
+    return make(*args)
 
 
 def qr_svg(url: str) -> bytes:
