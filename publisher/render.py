@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 import posixpath
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -21,9 +21,8 @@ import jinja2
 import markdown
 import nh3
 from markupsafe import Markup, escape
-from pymdownx.slugs import slugify
-
 from pydantic import BaseModel
+from pymdownx.slugs import slugify
 
 from . import schema
 from .cache import Memo, code_version
@@ -120,8 +119,8 @@ def fingerprint(value: object) -> object:
     """
     if value is None or isinstance(value, (str, int, float, bool)):
         return value  # Markup is a str
-    if isinstance(value, Entry):
-        return ["entry", _entry_digest(value)]
+    if isinstance(value, Entry):  # its file's place and content: everything its data is made of
+        return ["entry", value.digest, str(value.source)]
     if isinstance(value, (list, tuple)):
         return [fingerprint(item) for item in value]
     if isinstance(value, dict):
@@ -139,7 +138,7 @@ def _digest(data: object) -> str:
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-_DIGESTS: dict[int, tuple[object, str]] = {}  # id → (object kept alive, digest): entries appear on many pages
+_DIGESTS: dict[int, tuple[object, str]] = {}  # id → (object kept alive, digest): the site is on every page
 
 
 def _remembered(value: object, make: Callable[[], str]) -> str:
@@ -153,11 +152,6 @@ def _model_digest(model: BaseModel) -> str:
     return _remembered(model, lambda: hashlib.sha256(model.model_dump_json().encode("utf-8")).hexdigest())
 
 
-def _entry_digest(entry: Entry) -> str:
-    return _remembered(entry, lambda: _digest([entry.kind, entry.slug, entry.year, str(entry.source),
-                                               _model_digest(entry.data)]))
-
-
 def _catalog_digest(catalog: Catalog) -> str:
     return _remembered(catalog, lambda: _digest([fingerprint(catalog.site), fingerprint(catalog.editions),
                                                  fingerprint(catalog.ambassadors), list(catalog.media)]))
@@ -165,7 +159,8 @@ def _catalog_digest(catalog: Catalog) -> str:
 
 def templates_version(templates_dir: Path) -> str:
     """Our code, Jinja's and Markdown's versions, and every template file: what else makes a page."""
-    digest = hashlib.sha256(code_version("jinja2", "markdown", "nh3", "pymdown-extensions").encode("utf-8"))
+    libraries = ("jinja2", "markdown", "nh3", "pymdown-extensions", "pydantic", "pyyaml")  # pages, and entries' data
+    digest = hashlib.sha256(code_version(*libraries).encode("utf-8"))
     for path in sorted(p for p in templates_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(templates_dir).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -282,7 +277,7 @@ class Renderer:
         src = entry.url.rstrip("/") + ".md"
         previous = siblings[index - 1] if index > 0 else None
         following = siblings[index + 1] if index + 1 < len(siblings) else None
-        context: dict[str, object] = {"entry": entry, "e": entry.data, "previous": previous, "next": following}
+        context: dict[str, object] = {"entry": entry, "previous": previous, "next": following}
         if entry.kind == "case":
             context["people"] = self.people_by_case.get((entry.year, entry.slug), [])
             context["district_url"] = self._district_url(entry.data.district)

@@ -38,6 +38,7 @@ class Entry:
     year: int | None
     source: Path
     data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
+    digest: str  # hash of its file's place and content: changes whenever its data can
 
     @property
     def url(self) -> str:
@@ -211,8 +212,8 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
 
 
 def _entry_key(path: Path, place: tuple[str, ...]) -> str | None:
-    """The file's place under cases/ and its bytes, hashed; None for a file too large to read (it is
-    reported, never read)."""
+    """The file's place under cases/ and its bytes, hashed (an entry's digest, and its key in the memo);
+    None for a file too large to read (it is reported, never read)."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return None
@@ -264,7 +265,7 @@ def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
     entries: list[tuple[RawEntry, BaseModel]] = []
     paths = discover(cases_dir)
     places = [path.relative_to(cases_dir).parts for path in paths]
-    keys = [_entry_key(*pair) for pair in zip(paths, places)] if memo is not None else [None] * len(paths)
+    keys = [_entry_key(*pair) for pair in zip(paths, places)]
     remembered = memo.lookup_many([key for key in keys if key]) if memo is not None else {}
     for path, place, key in zip(paths, places, keys):
         if key in remembered:
@@ -287,7 +288,7 @@ def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
     problems += missing
     if problems or site is None:
         raise ContentError(problems)
-    return _assemble(entries, site, media)
+    return _assemble(entries, site, media, {path: key for path, key in zip(paths, keys) if key})
 
 
 def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
@@ -371,9 +372,10 @@ def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> 
     return tuple(sorted(used)), problems
 
 
-def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...]) -> Catalog:
+def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...],
+              digests: dict[Path, str]) -> Catalog:
     def entry(raw: RawEntry, data: BaseModel) -> Entry:
-        return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
+        return Entry(raw.kind, raw.slug, raw.year, raw.path, data, digests[raw.path])
 
     rankings: dict[tuple[int, str], list[Entry]] = defaultdict(list)
     for raw, data in entries:
