@@ -213,12 +213,13 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
 
 def _entry_key(path: Path, place: tuple[str, ...]) -> str | None:
     """The file's place under cases/ and its bytes, hashed (an entry's digest, and its key in the memo);
-    None for a file too large to read (it is reported, never read)."""
+    None for a file over the size limit (read no further than the limit; it is reported, never parsed)."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        content = path.read_bytes()
+        with open(path, "rb") as file:
+            content = file.read(MAX_BYTES + 1)
     except OSError:
+        return None
+    if len(content) > MAX_BYTES:
         return None
     return hashlib.sha256("/".join(place).encode("utf-8") + b"\0" + content).hexdigest()
 
