@@ -211,17 +211,18 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str, memo:
             ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
         remembered = memo.lookup(key) if memo is not None and key else None
         if remembered is not None:
-            head, image_path, shown, image_key = json.loads(remembered)
-            card = Card(**{**shown, "chips": tuple(shown["chips"])}) if shown else None
+            image_path, image_key, shown, head = remembered.split("\n", 3)
+            fields_shown = json.loads(shown) if shown else None
+            card = Card(**{**fields_shown, "chips": tuple(fields_shown["chips"])}) if fields_shown else None
             card_keys[image_path] = image_key
         else:
             entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
             ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
             head, image_path, card = _share_page(page, entry, ranked, site, site_url, font_id, default_path)
             if memo is not None and key:
-                image_key = card_key(card, font_id) if card else ""
-                memo.put(key, json.dumps([head, image_path, _shown(card) if card else None, image_key],
-                                         ensure_ascii=False))
+                shown = json.dumps(_shown(card), ensure_ascii=False) if card else ""
+                # one line each, the head last (it has lines of its own): no JSON to decode for the big part
+                memo.put(key, "\n".join([image_path, card_key(card, font_id) if card else "", shown, head]))
         if card:
             cards[image_path] = card
         if page.kind in SHAREABLE:
