@@ -5,8 +5,9 @@ jieba keeps compounds whole (登记注册, 后付费), so 注册 or 付费 would
 nothing. We segment with jieba and split every long word further into its
 dictionary sub-words, which the browser-side query segmenter then matches.
 Parsing pages and segmenting is much of a large build's time, so the refined
-entries of every page are remembered across builds (see `merge_index`). The index is written as UTF-8 instead of `\\uXXXX` escapes,
-which halves its size for Chinese.
+entries of every page are remembered across builds (see `merge_index`). The
+index is written as UTF-8 instead of `\\uXXXX` escapes, which halves its size
+for Chinese.
 """
 
 from __future__ import annotations
