@@ -266,7 +266,7 @@ class Renderer:
         title = f"{edition.year} 年度十大{schema.KIND_TITLES[kind]}"
         html = self._render("ranking.html", src, edition=edition, kind=kind, entries=entries, title=title,
                             is_current=edition is self.catalog.current)
-        names = "、".join(e.data.title if kind == "case" else e.data.name for e in entries[:3])
+        names = "、".join(e.name for e in entries[:3])
         description = f"{title}：{names}等" if entries else title
         return Page(src, title, description, html, kind="ranking",
                     meta={"pub_items": [e.url for e in entries]})

@@ -41,6 +41,11 @@ class Entry:
     digest: str  # hash of its file's place and content: changes whenever its data can
 
     @property
+    def name(self) -> str:
+        """What the entry is called: a case's title, a person's or ambassador's name."""
+        return self.data.title if self.kind == "case" else self.data.name
+
+    @property
     def url(self) -> str:
         """Site-relative URL (directory style)."""
         if self.kind == "ambassador":
