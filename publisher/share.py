@@ -88,10 +88,6 @@ def social_tags(*, title: str, description: str, url: str, image: str, image_alt
 # --- schema.org -------------------------------------------------------------------------------------------
 
 
-def entry_name(entry: Entry) -> str:
-    return entry.data.title if entry.kind == "case" else entry.data.name
-
-
 def ranking_label(entry: Entry) -> str:
     return f"{entry.year} 年度十大{schema.KIND_TITLES[entry.kind]}"
 
@@ -118,7 +114,7 @@ def entry_ld(entry: Entry, url: str, image: str, site_name: str) -> dict:
 
 def ranking_ld(title: str, description: str, url: str, entries: Iterable[Entry], site_url: str) -> dict:
     """`ItemList` in rank order; each item's position is its rank."""
-    items = [{"@type": "ListItem", "position": e.data.rank, "url": absolute(site_url, e.url), "name": entry_name(e)}
+    items = [{"@type": "ListItem", "position": e.data.rank, "url": absolute(site_url, e.url), "name": e.name}
              for e in sorted(entries, key=lambda e: e.data.rank)]
     return {"@context": "https://schema.org", "@type": "ItemList", "name": title, "description": description,
             "url": url, "itemListOrder": "https://schema.org/ItemListOrderAscending", "numberOfItems": len(items),
@@ -155,7 +151,7 @@ def entry_card(entry: Entry, brand: str) -> Card:
 
 
 def ranking_card(title: str, entries: tuple[Entry, ...], brand: str) -> Card:
-    names = "、".join(entry_name(e) for e in entries[:3]) + ("等" if len(entries) > 3 else "")
+    names = "、".join(e.name for e in entries[:3]) + ("等" if len(entries) > 3 else "")
     counted = f"年度榜单 · 共 {len(entries)} {'项' if entries and entries[0].kind == 'case' else '位'}"
     return Card(title, names, counted if entries else "年度榜单", "TOP 10" if len(entries) == 10 else "", (), False,
                 brand)
@@ -181,7 +177,7 @@ def _shown(card: Card) -> dict:
     return {f.name: getattr(card, f.name) for f in fields(card)}
 
 
-@lru_cache(maxsize=65536)  # asked for by plan() and again by materialise()
+@lru_cache(maxsize=65536)  # asked for twice per new card: for its site path and for its cache file
 def card_key(card: Card, font_id: str) -> str:
     """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
     identity = json.dumps([RENDERER, font_id, _pillow_version(), _shown(card)], ensure_ascii=False, sort_keys=True)
@@ -214,17 +210,18 @@ def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str, memo:
             image_path, image_key, shown, head = remembered.split("\n", 3)
             fields_shown = json.loads(shown) if shown else None
             card = Card(**{**fields_shown, "chips": tuple(fields_shown["chips"])}) if fields_shown else None
-            card_keys[image_path] = image_key
         else:
             entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
             ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
             head, image_path, card = _share_page(page, entry, ranked, site, site_url, font_id, default_path)
+            image_key = card_key(card, font_id) if card else ""
             if memo is not None and key:
                 shown = json.dumps(_shown(card), ensure_ascii=False) if card else ""
                 # one line each, the head last (it has lines of its own): no JSON to decode for the big part
-                memo.put(key, "\n".join([image_path, card_key(card, font_id) if card else "", shown, head]))
+                memo.put(key, "\n".join([image_path, image_key, shown, head]))
         if card:
             cards[image_path] = card
+            card_keys[image_path] = image_key
         if page.kind in SHAREABLE:
             qr_codes[url + QR_FILE] = absolute(site_url, url)
         shared.append(replace(page, image=image_path, meta={**page.meta, "pub_head": head}))
