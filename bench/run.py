@@ -40,7 +40,8 @@ import weight
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-PROJECT_PARTS = ("build.py", "mkdocs.yml", "publisher", "templates", "content", "cases", "schemas")
+sys.path.insert(0, str(ROOT / "tests"))
+from projects import PROJECT_PARTS, copy_project  # noqa: E402 (what tests copy too)
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH: reproducible builds, as in tests/conftest.py
 PLAIN_CONFIG = "mkdocs-plain.yml"
 PLAIN_DOCS = "plain-docs"
@@ -92,18 +93,6 @@ def python(*args: str) -> list[str]:
 
 
 # --- a project to measure --------------------------------------------------------------------------------
-
-
-def copy_project(target: Path, source_root: Path = ROOT) -> Path:
-    """Everything a build reads (as tests/conftest.py's copy_project does)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = source_root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
 
 
 def site_url_of(project: Path) -> str:

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("build.py", "mkdocs.yml", "publisher", "templates", "content", "cases", "schemas")
-
-
-def copy_project(target: Path) -> Path:
-    """A copy of everything a build reads, so a test can change entries without touching the repo."""
-    target.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, target / part)
-    return target
+from projects import ROOT, copy_project  # noqa: F401 (tests import both from here)
 
 
 def run_build_py(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
