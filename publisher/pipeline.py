@@ -16,7 +16,8 @@ import jinja2
 from . import share
 from .cache import Memo
 from .render import Page, render_pages, templates_version
-from .validate import ENTRY_CACHE_VERSION, Catalog, build_catalog
+from .catalog import Catalog
+from .validate import ENTRY_CACHE_VERSION, build_catalog
 
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"

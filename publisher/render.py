@@ -26,7 +26,7 @@ from pymdownx.slugs import slugify
 
 from . import schema
 from .cache import Memo, code_version
-from .validate import Catalog, Edition, Entry
+from .catalog import Catalog, Edition, Entry
 
 PLACEHOLDER_COLOURS = 6
 _BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "a", "code",

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Iterator
 from . import schema
 from .cache import Memo
 from .render import Page, url_of
-from .validate import Catalog, Entry
+from .catalog import Catalog, Entry
 
 log = logging.getLogger("publisher.share")
 

@@ -14,7 +14,6 @@ import re
 import typing
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -22,56 +21,12 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .cache import Memo, code_version
+from .catalog import Catalog, Edition, Entry
 from .load import MAX_BYTES, FieldPath, RawEntry, classify_place, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
 ENTRY_CACHE_VERSION = code_version("pydantic", "pyyaml")  # what turns a file into a checked entry
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A validated entry: its place in the site plus its schema-checked data."""
-
-    kind: str
-    slug: str
-    year: int | None
-    source: Path
-    data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
-    digest: str  # hash of its file's place and content: changes whenever its data can
-
-    @property
-    def name(self) -> str:
-        """What the entry is called: a case's title, a person's or ambassador's name."""
-        return self.data.title if self.kind == "case" else self.data.name
-
-    @property
-    def url(self) -> str:
-        """Site-relative URL (directory style)."""
-        if self.kind == "ambassador":
-            return f"ambassadors/{self.slug}/"
-        return f"{self.year}/{schema.KIND_FOLDERS[self.kind]}/{self.slug}/"
-
-
-@dataclass(frozen=True)
-class Edition:
-    year: int
-    cases: tuple[Entry, ...]  # rank order
-    people: tuple[Entry, ...]  # rank order
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Everything the site is made of, validated: newest edition first."""
-
-    site: schema.Site
-    editions: tuple[Edition, ...]
-    ambassadors: tuple[Entry, ...]
-    media: tuple[str, ...] = field(default=())  # paths under cases/ that pages use
-
-    @property
-    def current(self) -> Edition | None:
-        return self.editions[0] if self.editions else None
 
 
 # --- one file --------------------------------------------------------------------------------------

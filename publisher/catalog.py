@@ -1,0 +1,57 @@
+"""What the site is made of, once every entry passed its checks: entries, editions, the catalog.
+
+`validate.py` makes a Catalog; rendering and sharing only read it.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated entry: its place in the site plus its schema-checked data."""
+
+    kind: str
+    slug: str
+    year: int | None
+    source: Path
+    data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
+    digest: str  # hash of its file's place and content: changes whenever its data can
+
+    @property
+    def name(self) -> str:
+        """What the entry is called: a case's title, a person's or ambassador's name."""
+        return self.data.title if self.kind == "case" else self.data.name
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL (directory style)."""
+        if self.kind == "ambassador":
+            return f"ambassadors/{self.slug}/"
+        return f"{self.year}/{schema.KIND_FOLDERS[self.kind]}/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Edition:
+    year: int
+    cases: tuple[Entry, ...]  # rank order
+    people: tuple[Entry, ...]  # rank order
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the site is made of, validated: newest edition first."""
+
+    site: schema.Site
+    editions: tuple[Edition, ...]
+    ambassadors: tuple[Entry, ...]
+    media: tuple[str, ...] = field(default=())  # paths under cases/ that pages use
+
+    @property
+    def current(self) -> Edition | None:
+        return self.editions[0] if self.editions else None
