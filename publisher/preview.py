@@ -38,7 +38,7 @@ def problem_page(error: Exception, root: Path, lang: str = "zh") -> str:
 def _item(problem: Problem, root: Path, lang: str) -> str:
     where, field, message, hint = problem.parts(lang, root)
     path = problem.path if problem.path.is_absolute() else root / problem.path
-    target = urllib.parse.quote(path.resolve().as_posix()) + (f":{problem.line}:{problem.column or 1}"
+    target = urllib.parse.quote(path.resolve().as_posix().lstrip("/")) + (f":{problem.line}:{problem.column or 1}"
                                                               if problem.line else "")
     file = where.split(":", 1)[0]
     line = (f"第 {problem.line} 行" if lang == "zh" else f"line {problem.line}") if problem.line else ""
