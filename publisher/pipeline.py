@@ -53,7 +53,7 @@ def load(root: Path) -> Catalog:
     cases = root / CASES_DIR
     stamp = (str(cases.resolve()), sorted((path, s.st_size, s.st_mtime_ns) for folder, _, names in os.walk(cases)
                                           for path in (os.path.join(folder, name) for name in names)
-                                          if (s := os.stat(path))))
+                                          if (s := os.lstat(path))))  # lstat: a dangling link is reported, not a crash
     if _last_load and _last_load[0][0] == stamp:
         return _last_load[0][1]
     memo = Memo(root / CACHE_DIR / "entries.sqlite", ENTRY_CACHE_VERSION)
