@@ -228,6 +228,19 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("“{value}”有 {size} MB，超过上限 {limit} MB", "{shrink_zh}"),
         "en": ("'{value}' is {size} MB, over the {limit} MB limit", "{shrink_en}"),
     },
+    # --- hand-written pages in content/ (publisher/content_pages.py) ---
+    "content_html": {
+        "zh": ("手写页面里有会运行的 HTML 代码“{value}”", "content/ 里的页面只写 Markdown：脚本、iframe、onclick 等 HTML 代码会被删除。需要特殊版式时请联系技术人员改 templates/。"),
+        "en": ("live HTML '{value}' in a hand-written page", "Pages in content/ are Markdown: scripts, iframes and on… attributes are removed. Layout that needs HTML belongs in templates/ (ask a developer)."),
+    },
+    "content_cdn": {
+        "zh": ("{feature} 图表需要从其他网站加载脚本，本站不支持", "国内读者常常打不开境外网站：请把图表画好后导出为 PNG 图片放进页面。"),
+        "en": ("{feature} diagrams load a script from another host, which this site does not allow", "Draw the diagram elsewhere and include it as a PNG image."),
+    },
+    "content_remote": {
+        "zh": ("图片“{value}”在其他网站上，本站不从其他网站加载内容", "把图片下载下来放进 content/ 文件夹（如 content/images/），用相对路径引用。"),
+        "en": ("image '{value}' is on another host; this site loads nothing from other hosts", "Download the image into content/ (e.g. content/images/) and link it by a relative path."),
+    },
 }
 
 EXPECTED = {

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import media, schema
+from . import content_pages, media, schema
 from .cache import Memo, code_version
 from .catalog import Catalog, Edition, Entry
 from .load import (FORBIDDEN_CHARS, MAX_BYTES, FieldPath, RawEntry, char_name, classify_place, dotted, read_entry,
@@ -254,6 +254,7 @@ def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
     problems += _check_references(entries, site, _case_files(places))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
+    problems += content_pages.check_pages(cases_dir.parent / "content")  # hand-written pages beside cases/
     if problems or site is None:
         raise ContentError(problems)
     return _assemble(entries, site, media, {path: key for path, key in zip(paths, keys) if key})
