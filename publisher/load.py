@@ -350,7 +350,7 @@ def _windows_path(text: str, path: Path, error: Problem) -> Problem | None:
     if error.code != "yaml_syntax" or error.line is None:
         return None
     line = text.split("\n")[error.line - 1] if error.line <= text.count("\n") + 1 else ""
-    found = re.search(r"\"[^\"]*\\\\[^\"]*\"?", line)
+    found = re.search(r"\"[^\"]*\\[^\"]*\"?", line)
     if not found:
         return None
     key = _KEY_LINE.match(line)
