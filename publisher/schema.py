@@ -91,7 +91,7 @@ def _check_text(value: str) -> str:
 
 # The JSON Schema patterns mirror the validators so VS Code underlines what check would reject.
 Text = Annotated[str, AfterValidator(_check_text),
-               Field(json_schema_extra={"pattern": "[^\\s\u200b-\u200d\u2060\ufeff]"})]
+               Field(json_schema_extra={"pattern": r"[^\s\u200b-\u200d\u2060\ufeff]"})]
 Link = Annotated[str, AfterValidator(_check_link),
                  Field(json_schema_extra={"pattern": r"^(https?://[^/\s]+\.[^\s]+|mailto:\S+|/\S*)$"})]
 MediaPath = Annotated[str, AfterValidator(_check_media_path),
