@@ -36,6 +36,7 @@ _EXAMPLES = {
     "unknown_case": "cases:\n  - smart-form-registraton", "unknown_district": "district: 市南",
     "missing_file": "image: media/images/不存在.jpg", "video_source": "video:\n  title: 宣传片",
     "no_site": "（删掉了 cases/site.yaml）", "invalid": "",
+    "page_clash": "（手写了 content/archive.md，而“往届榜单”页是自动生成的）",
     "symlink": "（cases/media/images/a.png 是指向别处的快捷方式/符号链接）",
     "entry_extension": "（记事本把文件存成了 smart-form.yaml.txt，或扩展名写成了 .YAML）",
     "stray_file": "（把 Word 文档 说明.docx 放进了 cases/2022/top-cases/）",
