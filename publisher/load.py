@@ -16,7 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from .media import MEDIA_FOLDER
 from .problems import Problem
+from .schema import UNSAFE_CHARS
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 8
@@ -76,7 +78,6 @@ def discover(cases_dir: Path) -> list[Path]:
 _SKIPPED = re.compile(r"^(\.#.*|~\$.*|.*~|.*\.bak|.*\.swp|.*\.swo|\.ds_store|thumbs\.db|desktop\.ini|\.gitkeep|"
                       r"\.gitignore)$", re.I)
 ENTRY_SUFFIXES = (".yaml", ".yml")
-MEDIA_FOLDER = "media"
 
 
 def survey(cases_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -148,9 +149,7 @@ _ASCII_FOR = {"：": ":", "，": ",", "【": "[", "】": "]", "“": '"', "”":
               "『": '"', "』": '"', "－": "-", "—": "-", "–": "-", "\u3000": " "}
 
 
-# Control characters (NUL, ESC, …) and bidirectional overrides: never text an editor meant, and bidi
-# overrides make a name read differently from what it is. Tab and newline are ordinary.
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+FORBIDDEN_CHARS = UNSAFE_CHARS  # control characters, bidi overrides: see schema.py
 _CHAR_NAMES = {"\x00": "空字符 NUL", "\x1b": "ESC", "\x7f": "DEL", "\ufeff": "BOM"}
 
 

@@ -77,14 +77,15 @@ def _check_media_path(value: str) -> str:
 
 # Characters that show nothing: text made only of them (and spaces) is blank to a reader.
 _INVISIBLE = re.compile("[\\s\u200b-\u200d\u2060\u180e\ufeff\u3164\u115f\u1160\uffa0]*")
-# Control characters and bidirectional overrides (U+202E turns "gnp.exe" around): never meant as text.
-_UNSAFE_CHARS = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters, bidirectional overrides (U+202E turns "gnp.exe" around) and stray byte-order marks:
+# never text an editor meant. Tab and newline are ordinary. load.py finds them with their line.
+UNSAFE_CHARS = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 
 
 def _check_text(value: str) -> str:
     if _INVISIBLE.fullmatch(value):
         raise PydanticCustomError("blank", "must not be blank")
-    if _UNSAFE_CHARS.search(value):
+    if UNSAFE_CHARS.search(value):
         raise PydanticCustomError("control_char", "control or bidi character")
     return value.strip()
 
