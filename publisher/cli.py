@@ -156,7 +156,7 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
     slug = slug or f"new-{kind}"
     path = folder / f"{slug}.yaml"
     number = 2
-    while path.exists():
+    while os.path.lexists(path):  # a folder or a (dangling) link by that name is taken too: never write through it
         path, number = folder / f"{slug}-{number}.yaml", number + 1
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(scaffold(kind, path, root, values), encoding="utf-8")
@@ -169,6 +169,8 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
 def _ranks_taken(folder: Path) -> set[int]:
     taken = set()
     for path in folder.glob("*.yaml"):
+        if path.is_symlink() or not path.is_file():  # a folder named like an entry, a link: not an entry
+            continue
         match = re.search(r"^rank:\s*(\d+)", path.read_text(encoding="utf-8", errors="replace"), re.M)
         if match:
             taken.add(int(match.group(1)))

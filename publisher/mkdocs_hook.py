@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import pipeline, search  # noqa: E402
+from publisher import content_pages, offline, pipeline, search  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -106,6 +106,11 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
 
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
+    # --- safety (issue 10): a hand-written page is text: sanitised HTML, escaped front matter ---
+    if page.file.src_uri not in (_session.html or {}):
+        page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+        return content_pages.sanitise(html)
+    # --- end safety ---
     return (_session.html or {}).get(page.file.src_uri, html)
 
 
@@ -116,6 +121,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
     path = Path(config.site_dir) / "search" / "search_index.json"
     if path.exists():
         index = json.loads(path.read_text(encoding="utf-8"))

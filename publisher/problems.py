@@ -152,6 +152,99 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("这个页面的网址 {value} 已被自动生成的页面占用", "给这个文件改名（例如加上 -info），或把内容写进条目里。"),
         "en": ("this page's address {value} belongs to a generated page", "Rename the file (e.g. add -info)."),
     },
+    # --- files under cases/ that are not entries (publisher/load.py survey) ---
+    "symlink": {
+        "zh": ("“{value}”是符号链接（快捷方式），不会被读取或发布", "把真正的文件或文件夹复制到这里，删除这个链接。链接可能指向本机的任何文件，所以一律不跟随。"),
+        "en": ("'{value}' is a symbolic link; it is neither read nor published", "Copy the real file or folder here and delete the link; links could point at any file on the machine."),
+    },
+    "entry_extension": {
+        "zh": ("文件“{value}”的扩展名不对，不会被当作条目读取", "改名为 {name}（扩展名小写 .yaml）。记事本“另存为”时请把“保存类型”选为“所有文件”，否则会多出 .txt。"),
+        "en": ("'{value}' has the wrong extension and is not read as an entry", "Rename it {name} (lower-case .yaml). In Notepad choose 'All files' when saving, or it appends .txt."),
+    },
+    "stray_file": {
+        "zh": ("“{value}”不是条目文件，不会被发布", "cases/ 下只放条目（.yaml）和 cases/site.yaml；图片、音频、视频放到 cases/media/ 下。不需要的文件请删除。"),
+        "en": ("'{value}' is not an entry file and is not published", "cases/ holds entries (.yaml) and cases/site.yaml only; media goes under cases/media/. Delete files you do not need."),
+    },
+    "file_name_chars": {
+        "zh": ("文件名“{value}”含有看不见的字符或无法识别的编码", "重新命名这个文件，只用字母、数字和连字符。"),
+        "en": ("file name '{value}' holds invisible characters or is not valid UTF-8", "Rename the file using letters, digits and hyphens."),
+    },
+    "unreadable": {
+        "zh": ("无法读取这个文件（{detail}）", "确认它是普通文件，没有被其他程序占用，然后再试一次。"),
+        "en": ("cannot read this file ({detail})", "Make sure it is an ordinary file not held open by another program, then try again."),
+    },
+    # --- what is in a file (publisher/load.py) ---
+    "control_char": {
+        "zh": ("这里有看不见的控制字符 {char}", "删掉这个字符（常见于从网页、PDF 或聊天软件复制的文字）：把这一行的文字删掉后重新输入。"),
+        "en": ("invisible control character {char} here", "Delete it (it often comes with text copied from web pages, PDFs or chat apps): retype the text on this line."),
+    },
+    "yaml_octal": {
+        "zh": ("YAML 把 {value} 读成了八进制数 {read}", "开头的 0 会让 YAML 按八进制读：要写数字 {decimal} 就写成 {decimal}；如果是编号等文字，请加半角引号：\"{value}\"。"),
+        "en": ("YAML read {value} as the octal number {read}", "A leading 0 makes YAML read octal: write {decimal} for the number, or quote it (\"{value}\") if it is text such as a code."),
+    },
+    "yaml_sexagesimal": {
+        "zh": ("YAML 把 {value} 读成了数字 {read}（六十进制）", "时间、比分等带冒号的数字请加半角引号：\"{value}\"。"),
+        "en": ("YAML read {value} as the number {read} (base 60)", "Quote times and scores that contain a colon: \"{value}\"."),
+    },
+    "yaml_bool": {
+        "zh": ("YAML 把 {value} 读成了 {read}（是/否）", "如果这是文字（如国家代码 NO），请加半角引号：\"{value}\"；如果是“是/否”，请写 true 或 false。"),
+        "en": ("YAML read {value} as {read} (yes/no)", "If it is text (such as the country code NO), quote it: \"{value}\"; for yes/no write true or false."),
+    },
+    "windows_path": {
+        "zh": ("“{value}”是 Windows 路径写法", "用 / 分隔，去掉引号，写相对于 cases/ 的路径，如 media/images/a.png。"),
+        "en": ("'{value}' is written as a Windows path", "Use / between folders, drop the quotes, and write the path relative to cases/, e.g. media/images/a.png."),
+    },
+    "link_no_scheme": {
+        "zh": ("链接“{value}”缺少 https://，会被当成本站的页面", "在网址前加上 https://，如 [青岛政务网](https://www.qingdao.gov.cn)。"),
+        "en": ("link '{value}' lacks https:// and would point into this site", "Add https:// in front, e.g. [Qingdao](https://www.qingdao.gov.cn)."),
+    },
+    # --- names that collide (publisher/validate.py) ---
+    "name_taken": {
+        "zh": ("文件“{value}”与 {other} 会生成同一个网址", "两个文件只能留一个：合并内容后删除其中一个，或给其中一个改名。"),
+        "en": ("'{value}' and {other} would make the same web address", "Keep one: merge them and delete the other, or rename one."),
+    },
+    "name_reserved": {
+        "zh": ("文件名“{value}”已被自动生成的 {folder} 列表页占用", "给这个文件改一个英文短名，如 zhang-san.yaml。"),
+        "en": ("the name '{value}' belongs to the generated list page {folder}", "Give the file another short name, e.g. zhang-san.yaml."),
+    },
+    "district_taken": {
+        "zh": ("“{value}”与 {other} 重复", "每个区（市）的 name 和 slug 都只能出现一次：修改或删除重复的一项。"),
+        "en": ("'{value}' repeats {other}", "Each district's name and slug may appear once: change or delete the repeat."),
+    },
+    # --- media files (publisher/media.py) ---
+    "media_outside": {
+        "zh": ("“{value}”不在 cases/media/ 文件夹里", "图片、音频、视频都放到 cases/media/ 下，路径写成 media/images/xxx.jpg 这样。"),
+        "en": ("'{value}' is not inside cases/media/", "Put images, audio and video under cases/media/ and write paths like media/images/x.jpg."),
+    },
+    "media_name": {
+        "zh": ("文件名“{name}”里有网址不能用的字符（空格、#、?、% 等）", "把文件改名为 {suggestion} 这样只含字母、汉字、数字、-、_ 和 . 的名字，并同步修改这里的路径。"),
+        "en": ("'{name}' holds characters URLs cannot carry (spaces, #, ?, % …)", "Rename the file, e.g. {suggestion} (letters, digits, -, _ and . only), and change the path here."),
+    },
+    "media_type": {
+        "zh": ("“{value}”的内容是 {found}，这里需要{expected_zh}", "按文件的实际内容导出为需要的格式，扩展名用 {extensions} 之一。HTML 网页不能当作媒体文件。"),
+        "en": ("'{value}' holds {found}; this field needs {expected_en}", "Export the file in one of those formats with one of these extensions: {extensions}. An HTML page is never a media file."),
+    },
+    "media_svg": {
+        "zh": ("“{value}”是 SVG 矢量图，出于安全原因不能使用", "SVG 里可以藏脚本：请在作图软件中导出为 PNG（或 JPEG）后使用。"),
+        "en": ("'{value}' is an SVG image, which is not allowed", "SVG can carry scripts: export it as PNG (or JPEG) from your drawing tool."),
+    },
+    "media_too_large": {
+        "zh": ("“{value}”有 {size} MB，超过上限 {limit} MB", "{shrink_zh}"),
+        "en": ("'{value}' is {size} MB, over the {limit} MB limit", "{shrink_en}"),
+    },
+    # --- hand-written pages in content/ (publisher/content_pages.py) ---
+    "content_html": {
+        "zh": ("手写页面里有会运行的 HTML 代码“{value}”", "content/ 里的页面只写 Markdown：脚本、iframe、onclick 等 HTML 代码会被删除。需要特殊版式时请联系技术人员改 templates/。"),
+        "en": ("live HTML '{value}' in a hand-written page", "Pages in content/ are Markdown: scripts, iframes and on… attributes are removed. Layout that needs HTML belongs in templates/ (ask a developer)."),
+    },
+    "content_cdn": {
+        "zh": ("{feature} 图表需要从其他网站加载脚本，本站不支持", "国内读者常常打不开境外网站：请把图表画好后导出为 PNG 图片放进页面。"),
+        "en": ("{feature} diagrams load a script from another host, which this site does not allow", "Draw the diagram elsewhere and include it as a PNG image."),
+    },
+    "content_remote": {
+        "zh": ("图片“{value}”在其他网站上，本站不从其他网站加载内容", "把图片下载下来放进 content/ 文件夹（如 content/images/），用相对路径引用。"),
+        "en": ("image '{value}' is on another host; this site loads nothing from other hosts", "Download the image into content/ (e.g. content/images/) and link it by a relative path."),
+    },
 }
 
 EXPECTED = {
@@ -212,7 +305,8 @@ def _fill(template: str, args: dict[str, object]) -> str:
 def _relative(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            # the folder resolved, not the file: a symbolic link is shown where it is, not where it points
+            return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
         except ValueError:
             pass
     return path.as_posix()

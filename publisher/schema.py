@@ -68,19 +68,31 @@ def _check_link(value: str) -> str:
 def _check_media_path(value: str) -> str:
     """Media paths are relative to `cases/` and may not leave it."""
     value = value.strip()
+    if "\\" in value and not value.startswith("\\"):  # media\images\a.png, C:\...: copied from Explorer
+        raise PydanticCustomError("windows_path", "write / between folders")
     if _SCHEME.match(value) or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
         raise PydanticCustomError("media_path", "media path must be relative to cases/")
     return value
 
 
+# Characters that show nothing: text made only of them (and spaces) is blank to a reader.
+_INVISIBLE = re.compile("[\\s\u200b-\u200d\u2060\u180e\ufeff\u3164\u115f\u1160\uffa0]*")
+# Control characters, bidirectional overrides (U+202E turns "gnp.exe" around) and stray byte-order marks:
+# never text an editor meant. Tab and newline are ordinary. load.py finds them with their line.
+UNSAFE_CHARS = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+
+
 def _check_text(value: str) -> str:
-    if not value.strip():
+    if _INVISIBLE.fullmatch(value):
         raise PydanticCustomError("blank", "must not be blank")
+    if UNSAFE_CHARS.search(value):
+        raise PydanticCustomError("control_char", "control or bidi character")
     return value.strip()
 
 
 # The JSON Schema patterns mirror the validators so VS Code underlines what check would reject.
-Text = Annotated[str, AfterValidator(_check_text), Field(json_schema_extra={"pattern": r"\S"})]
+Text = Annotated[str, AfterValidator(_check_text),
+               Field(json_schema_extra={"pattern": r"[^\s\u200b-\u200d\u2060\ufeff]"})]
 Link = Annotated[str, AfterValidator(_check_link),
                  Field(json_schema_extra={"pattern": r"^(https?://[^/\s]+\.[^\s]+|mailto:\S+|/\S*)$"})]
 MediaPath = Annotated[str, AfterValidator(_check_media_path),
