@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import share
+from . import media_variants, share
 from .cache import Memo
 from .render import Page, render_pages, templates_version
 from .catalog import Catalog
@@ -69,13 +69,15 @@ def load(root: Path) -> Catalog:
 def run(root: Path, site_url: str | None = None) -> Result:
     """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
     catalog = load(root)
+    # issue 13: what pages show of media (picture sizes, audio files); pages print it, so it keys their memo
+    media = media_variants.describe(catalog.media, root / CASES_DIR, root / CACHE_DIR)
     # `check` renders without the site's address (no share links), so its pages are kept apart
     memo = Memo(root / CACHE_DIR / ("pages.sqlite" if site_url else "pages-check.sqlite"),
-                templates_version(root / TEMPLATES_DIR))
+                templates_version(root / TEMPLATES_DIR) + media.digest)
     memo.preload()  # nearly every page is asked for: one query beats thousands
     try:
-        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo)
-        files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
+        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo, media)
+        files = media.materialise() if site_url else {}  # resized pictures, transcoded audio (issue 13)
         if not site_url:
             memo.save()
             return Result(catalog, pages, files)

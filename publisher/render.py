@@ -27,6 +27,7 @@ from pymdownx.slugs import slugify
 from . import schema
 from .cache import Memo, code_version
 from .catalog import Catalog, Edition, Entry
+from .media_variants import MediaSet
 
 PLACEHOLDER_COLOURS = 6
 _BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "a", "code",
@@ -172,7 +173,8 @@ def templates_version(templates_dir: Path) -> str:
 class Renderer:
     """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None, memo: Memo | None = None):
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None, memo: Memo | None = None,
+                 media: MediaSet | None = None):
         self.catalog = catalog
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.memo = memo  # rendered pages of earlier builds, by template, page and context
@@ -190,6 +192,7 @@ class Renderer:
         self.env.globals.update(
             CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
             IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
+        self.env.globals["media"] = media or MediaSet(templates_dir, None)  # picture sizes, audio files (issue 13)
 
     # relations the templates show -----------------------------------------------------------
 
@@ -338,9 +341,10 @@ class Renderer:
 
 
 def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
-                 memo: Memo | None = None) -> list[Page]:
-    """Every page of the site, in a stable order."""
+                 memo: Memo | None = None, media: MediaSet | None = None) -> list[Page]:
+    """Every page of the site, in a stable order; `media` (media_variants.describe) is what pages show of media
+    files: its digest must be in `memo`'s version, since pages print the media's sizes and file names."""
     try:
-        return Renderer(catalog, templates_dir, site_url, memo).pages()
+        return Renderer(catalog, templates_dir, site_url, memo, media).pages()
     finally:
         _DIGESTS.clear()
