@@ -109,14 +109,14 @@ class Sound:
         """"0:44", "12:05", "1:02:03"."""
         if self.duration is None:
             return ""
-        seconds = round(self.duration)
+        seconds = int(self.duration + 0.5)  # half a second up, as people round (round() would go to even)
         hours, rest = divmod(seconds, 3600)
         return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
     @property
     def duration_iso(self) -> str:
         """For <time datetime>: "PT44S"."""
-        return f"PT{round(self.duration)}S" if self.duration is not None else ""
+        return f"PT{int(self.duration + 0.5)}S" if self.duration is not None else ""
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class MediaSet:
 
 def describe(media: Iterable[str], cases_dir: Path, cache_dir: Path | None) -> MediaSet:
     """What pages need to know of every media path (under cases/): cheap once the cache knows the files."""
-    memo = Memo(cache_dir / "media.sqlite" if cache_dir else None, _version())
+    memo = _memo(cache_dir / "media.sqlite" if cache_dir else None)
     found = MediaSet(cases_dir, cache_dir / "media" if cache_dir else None)
     try:
         for rel in sorted({_norm(p) for p in media}):
@@ -193,6 +193,13 @@ def describe(media: Iterable[str], cases_dir: Path, cache_dir: Path | None) -> M
         [_version(), sorted(found.made), sorted(found.as_is), repr(sorted(found.pictures.items())),
          repr(sorted(found.sounds.items())), repr(sorted(found.clips.items()))]).encode()).hexdigest()[:16]
     return found
+
+
+def _memo(path: Path | None) -> Memo:
+    try:
+        return Memo(path, _version())
+    except OSError:  # e.g. a file where the cache folder should be: Memo only forgives SQLite's errors
+        return Memo(None, _version())
 
 
 def _describe_one(found: MediaSet, rel: str, source: Path, memo: Memo) -> None:
@@ -220,7 +227,7 @@ def _describe_one(found: MediaSet, rel: str, source: Path, memo: Memo) -> None:
 
 def _describe_picture(found: MediaSet, rel: str, source: Path, key: str, facts: dict, base: str) -> None:
     width, height = facts["width"], facts["height"]
-    widths = [w for w in WIDTHS if w < width] + [min(width, WIDTHS[-1])]  # never enlarged
+    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})  # never enlarged
     variants, outputs = [], []
     for format, ext in (("webp", "webp"), ("jpeg", "jpg")):
         for w in widths:
@@ -339,12 +346,13 @@ def make_pictures(source: Path, outputs: tuple[tuple, ...]) -> list[tuple[str, b
         image = ImageOps.exif_transpose(opened)
         transparent = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
         image = image.convert("RGBA" if transparent else "RGB")
-    made, resized = [], {}
+    resized, larger = {}, image
+    for width in sorted({width for _, width, _ in outputs}, reverse=True):  # each from the next larger: fast
+        height = max(1, round(image.height * width / image.width))
+        larger = resized[width] = larger if width == larger.width else \
+            larger.resize((width, height), Image.LANCZOS, reducing_gap=2.0)
+    made = []
     for name, width, format in outputs:
-        if width not in resized:
-            height = max(1, round(image.height * width / image.width))
-            resized[width] = image.resize((width, height), Image.LANCZOS, reducing_gap=3.0) \
-                if width != image.width else image
         out = io.BytesIO()
         if format == "webp":
             resized[width].save(out, "WEBP", quality=WEBP_QUALITY, method=4)
