@@ -6,13 +6,13 @@ publishes, beside or instead of it, what phones need:
 - a picture in a few widths, as WebP and as JPEG (for browsers without WebP), with its width and height so
   the page keeps its place while it loads; the original itself is not published (it can weigh megabytes);
 - an audio postcard as Ogg/Opus and as AAC in .m4a (iPhones and in-app browsers), with its duration;
-- a video, its poster and anything else as they are.
+- a video and anything else as they are.
 
-Two steps, like share images: `describe()` reads what pages need (sizes, durations, site paths) and is
-cheap on a warm cache; `MediaSet.materialise()` makes the files. Every made file is named by a hash of its
-source's content and of how it is made (`RECIPE`, library versions), kept in `.cache/media/` and made again
-only when missing. A cache that cannot be read or written costs time, never the build: files are then made
-in a temporary folder. The template global `media` is the MediaSet (see templates/_macros.html).
+`describe()` reads what pages need (sizes, durations, site paths): the template global `media` (see
+templates/_macros.html). Its `drawings` are made by the build's Store (store.py) like share images: named by
+a hash of the source's content and of how they are made (`RECIPE`, library versions), kept between builds,
+made again only when missing. What describe() read is remembered in a small JSON file by each file's place,
+size and modification time; a missing or damaged one is read again: slower, never failed.
 """
 
 from __future__ import annotations
@@ -21,19 +21,18 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from .cache import Memo
+from . import urls
+from .store import Drawing
 
 log = logging.getLogger("mkdocs.plugins.publisher.media")
 
@@ -130,149 +129,131 @@ class Clip:
     height: int | None
 
 
-# --- jobs: what materialise() makes ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Job:
-    """Files to make from one source: (cache file name, width, format) for pictures, (cache name, format) for audio."""
-
-    source: Path
-    kind: str  # "picture" | "audio"
-    outputs: tuple[tuple, ...]
-
-
 @dataclass
 class MediaSet:
-    """Every media file the site uses, described; `materialise()` makes what is missing and lists all."""
+    """Every media file the site uses, described: what pages show, and what the build publishes."""
 
-    cases_dir: Path
-    cache_dir: Path | None
-    pictures: dict[str, Picture] = field(default_factory=dict)
+    pictures: dict[str, Picture] = field(default_factory=dict)  # by path under cases/
     sounds: dict[str, Sound] = field(default_factory=dict)
     clips: dict[str, Clip] = field(default_factory=dict)
-    as_is: dict[str, str] = field(default_factory=dict)  # site path → path under cases/
-    made: dict[str, str] = field(default_factory=dict)  # site path → cache file name
-    jobs: list[_Job] = field(default_factory=list)
-    digest: str = ""  # changes whenever anything a page prints of the media changes
+    as_is: dict[str, Path] = field(default_factory=dict)  # site path → the supplied file
+    drawings: dict[str, Drawing] = field(default_factory=dict)  # site path → file the Store makes
 
     # template helpers: None/plain when a path was not described (pages rendered without a MediaSet)
     def picture(self, path: str) -> Picture | None:
         return self.pictures.get(_norm(path))
 
     def sound(self, path: str) -> Sound:
-        return self.sounds.get(_norm(path)) or Sound(path, None, ((f"files/{_norm(path)}", _audio_type(path)),))
+        return self.sounds.get(_norm(path)) or Sound(path, None, ((urls.media(_norm(path)), _audio_type(path)),))
 
     def clip(self, path: str) -> Clip:
-        return self.clips.get(_norm(path)) or Clip(path, f"files/{_norm(path)}", _video_type(path), None, None)
-
-    def materialise(self) -> dict[str, Path]:
-        """Site path → file for every published media file, made now or taken from the cache."""
-        files = {site: self.cases_dir / rel for site, rel in self.as_is.items()}
-        folder = _writable(self.cache_dir)
-        present = set(os.listdir(folder))
-        missing = [job for job in self.jobs if any(out[0] not in present for out in job.outputs)]
-        for job in _run_all(missing):
-            for name, content in job:
-                _write_atomically(folder / name, content)
-        files.update({site: folder / name for site, name in self.made.items()})
-        return files
+        return self.clips.get(_norm(path)) or Clip(path, urls.media(_norm(path)), _video_type(path), None, None)
 
 
-def describe(media: Iterable[str], cases_dir: Path, cache_dir: Path | None) -> MediaSet:
-    """What pages need to know of every media path (under cases/): cheap once the cache knows the files."""
-    memo = _memo(cache_dir / "media.sqlite" if cache_dir else None)
-    found = MediaSet(cases_dir, cache_dir / "media" if cache_dir else None)
-    try:
-        for rel in sorted({_norm(p) for p in media}):
-            _describe_one(found, rel, cases_dir / rel, memo)
-        memo.save()
-    finally:
-        memo.close()
-    found.digest = hashlib.sha256(json.dumps(
-        [_version(), sorted(found.made), sorted(found.as_is), repr(sorted(found.pictures.items())),
-         repr(sorted(found.sounds.items())), repr(sorted(found.clips.items()))]).encode()).hexdigest()[:16]
+def describe(media: Iterable[str], cases_dir: Path, facts_file: Path | None = None) -> MediaSet:
+    """What pages need to know of every media path (under cases/); `facts_file` remembers it between builds."""
+    known = _read_facts(facts_file)
+    used: dict[str, dict] = {}
+    found = MediaSet()
+    for rel in sorted({_norm(p) for p in media}):
+        _describe_one(found, rel, cases_dir / rel, known, used)
+    if facts_file is not None and used != known:
+        _write_facts(facts_file, used)
     return found
 
 
-def _memo(path: Path | None) -> Memo:
-    try:
-        return Memo(path, _version())
-    except OSError:  # e.g. a file where the cache folder should be: Memo only forgives SQLite's errors
-        return Memo(None, _version())
-
-
-def _describe_one(found: MediaSet, rel: str, source: Path, memo: Memo) -> None:
+def _describe_one(found: MediaSet, rel: str, source: Path, known: dict[str, dict], used: dict[str, dict]) -> None:
     suffix = PurePosixPath(rel).suffix.lower()
     kind = "picture" if suffix in PICTURE_TYPES else "audio" if suffix in AUDIO_TYPES else \
         "video" if suffix in VIDEO_TYPES else "other"
     if kind == "other":
-        found.as_is[f"files/{rel}"] = rel
+        found.as_is[urls.media(rel)] = source
         return
-    content = _content_hash(source, memo)
-    key = hashlib.sha256(f"{_version()}\n{content}".encode()).hexdigest()[:16]
-    facts = memo.get(f"facts {kind} {content}", lambda: json.dumps(_facts(kind, source)))
-    facts = json.loads(facts)
-    stem, folder = PurePosixPath(rel).stem, str(PurePosixPath("files", rel).parent)
+    stat = source.stat()
+    stamp = f"{kind} {source.resolve()} {stat.st_size} {stat.st_mtime_ns}"
+    remembered = known.get(stamp) or {"content": hashlib.sha256(source.read_bytes()).hexdigest(),
+                                      "facts": _facts(kind, source)}
+    used[stamp] = remembered
+    content, facts = remembered["content"], remembered["facts"]
+    base = str(PurePosixPath(rel).with_suffix("")) + "." + _key(content)[:12]
     if kind == "picture" and facts.get("width"):
-        _describe_picture(found, rel, source, key, facts, f"{folder}/{stem}.{key[:12]}")
+        _describe_picture(found, rel, source, content, facts, base)
     elif kind == "audio":
-        _describe_sound(found, rel, source, key, facts, f"{folder}/{stem}.{key[:12]}")
+        _describe_sound(found, rel, source, content, facts, base)
     elif kind == "video":
-        found.as_is[f"files/{rel}"] = rel
-        found.clips[rel] = Clip(rel, f"files/{rel}", _video_type(rel), facts.get("width"), facts.get("height"))
+        found.as_is[urls.media(rel)] = source
+        found.clips[rel] = Clip(rel, urls.media(rel), _video_type(rel), facts.get("width"), facts.get("height"))
     else:  # a picture Pillow cannot read: published as it is, shown by a plain <img>
-        found.as_is[f"files/{rel}"] = rel
+        found.as_is[urls.media(rel)] = source
 
 
-def _describe_picture(found: MediaSet, rel: str, source: Path, key: str, facts: dict, base: str) -> None:
+def _describe_picture(found: MediaSet, rel: str, source: Path, content: str, facts: dict, base: str) -> None:
     width, height = facts["width"], facts["height"]
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})  # never enlarged
-    variants, outputs = [], []
-    for format, ext in (("webp", "webp"), ("jpeg", "jpg")):
+    variants = []
+    for format, suffix in (("webp", ".webp"), ("jpeg", ".jpg")):
         for w in widths:
-            variants.append(Variant(f"{base}-{w}.{ext}", w, format))
-            outputs.append((f"{key}-{w}.{ext}", w, format))
-            found.made[variants[-1].site_path] = outputs[-1][0]
+            variants.append(Variant(urls.media(f"{base}-{w}{suffix}"), w, format))
+            found.drawings[variants[-1].site_path] = Drawing(
+                _key(content, w, format), suffix, make_picture, (str(source), content, w, format))
     found.pictures[rel] = Picture(rel, width, height, tuple(variants))
-    found.jobs.append(_Job(source, "picture", tuple(outputs)))
 
 
-def _describe_sound(found: MediaSet, rel: str, source: Path, key: str, facts: dict, base: str) -> None:
+def _describe_sound(found: MediaSet, rel: str, source: Path, content: str, facts: dict, base: str) -> None:
     """Ogg/Opus first (smaller; browsers that cannot play it say so from the type), then AAC for everyone."""
     suffix = PurePosixPath(rel).suffix.lower()
     codec = facts.get("codec")
-    files, outputs = [], []
     if ffmpeg() is None:
         log.warning("未找到 ffmpeg，音频只发布原文件：%s (no ffmpeg: audio published as supplied)", rel)
-        found.as_is[f"files/{rel}"] = rel
-        found.sounds[rel] = Sound(rel, facts.get("duration"), ((f"files/{rel}", _audio_type(rel)),))
+        found.as_is[urls.media(rel)] = source
+        found.sounds[rel] = Sound(rel, facts.get("duration"), ((urls.media(rel), _audio_type(rel)),))
         return
+    files = []
     for format, supplied in (("ogg", suffix in (".ogg", ".oga", ".opus") and codec == "opus"),
                              ("m4a", suffix == ".m4a" and codec == "aac")):
         if supplied:
-            found.as_is[f"files/{rel}"] = rel
-            files.append((f"files/{rel}", MIME[format]))
+            found.as_is[urls.media(rel)] = source
+            files.append((urls.media(rel), MIME[format]))
         else:
-            files.append((f"{base}.{format}", MIME[format]))
-            outputs.append((f"{key}.{format}", format))
-            found.made[files[-1][0]] = outputs[-1][0]
+            files.append((urls.media(f"{base}.{format}"), MIME[format]))
+            found.drawings[files[-1][0]] = Drawing(_key(content, format), f".{format}", make_audio,
+                                                   (str(source), format))
     if suffix == ".mp3":  # already plays everywhere: keep it too, last
-        found.as_is[f"files/{rel}"] = rel
-        files.append((f"files/{rel}", MIME["mp3"]))
-    if outputs:
-        found.jobs.append(_Job(source, "audio", tuple(outputs)))
+        found.as_is[urls.media(rel)] = source
+        files.append((urls.media(rel), MIME["mp3"]))
     found.sounds[rel] = Sound(rel, facts.get("duration"), tuple(files))
 
 
+def _key(content: str, *how: object) -> str:
+    """Names a made file: its source's content and how it is made (no dots: the Store splits names on them)."""
+    return hashlib.sha256(json.dumps([_version(), content, *how]).encode()).hexdigest()[:32]
+
+
+def _read_facts(path: Path | None) -> dict[str, dict]:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != _version() or not isinstance(stored.get("files"), dict):
+        return {}
+    return stored["files"]
+
+
+def _write_facts(path: Path, files: dict[str, dict]) -> None:
+    """Atomically (builds may run side by side); a folder that cannot be written only costs the next build time."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"version": _version(), "files": files}, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 # --- reading files -----------------------------------------------------------------------------------------
-
-
-def _content_hash(source: Path, memo: Memo) -> str:
-    """sha256 of the file, remembered by place, size and modification time (photos weigh megabytes)."""
-    stat = source.stat()
-    return memo.get(f"hash {source.resolve()} {stat.st_size} {stat.st_mtime_ns}",
-                    lambda: hashlib.sha256(source.read_bytes()).hexdigest())
 
 
 def _facts(kind: str, source: Path) -> dict:
@@ -333,33 +314,49 @@ def ffmpeg() -> str | None:
         return shutil.which("ffmpeg")
 
 
-# --- making files ------------------------------------------------------------------------------------------
+# --- making files (by the Store, in worker processes when there are many) ----------------------------------
 
 
-def make_pictures(source: Path, outputs: tuple[tuple, ...]) -> list[tuple[str, bytes]]:
-    """Every (name, width, format) of one picture: decoded once, turned upright, metadata dropped."""
+def make_picture(source: str, content: str, width: int, format: str) -> bytes:
+    """One published size of a picture, upright, without the camera's metadata. A file that cannot be decoded
+    (cut short, say) gives a brand-coloured picture of its size, with a warning naming it: never a failed build."""
+    try:
+        image = _resized(source, content, width)
+    except (OSError, ValueError) as error:
+        from PIL import Image
+
+        log.warning("图片无法处理，已用占位图代替：%s（%s）(could not resize this picture)", source, error)
+        image = Image.new("RGB", (width, max(1, width * 9 // 16)), "#0b5cad")
+    out = io.BytesIO()
+    if format == "webp":
+        image.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    else:
+        _flattened(image).save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=8)  # the sizes of one picture are made one after another: decode once, shrink step by step
+def _resized(source: str, content: str, width: int):  # -> Image.Image
+    from PIL import Image
+
+    upright = _upright(source, content)
+    larger = [w for w in WIDTHS if width < w < upright.width]
+    start = _resized(source, content, larger[0]) if larger else upright
+    if start.width == width:
+        return start
+    return start.resize((width, max(1, round(upright.height * width / upright.width))), Image.LANCZOS,
+                        reducing_gap=2.0)
+
+
+@lru_cache(maxsize=1)
+def _upright(source: str, content: str):  # -> Image.Image; `content` ties the cache to the file's bytes
     from PIL import Image, ImageOps
 
     with Image.open(source) as opened:
-        widest = max(width for _, width, _ in outputs)
-        opened.draft("RGB", (widest * 2, widest * 2))  # JPEG decodes at a fraction of a phone photo's size
+        opened.draft("RGB", (WIDTHS[-1] * 2, WIDTHS[-1] * 2))  # a huge JPEG decodes at a fraction of its size
         image = ImageOps.exif_transpose(opened)
         transparent = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-        image = image.convert("RGBA" if transparent else "RGB")
-    resized, larger = {}, image
-    for width in sorted({width for _, width, _ in outputs}, reverse=True):  # each from the next larger: fast
-        height = max(1, round(image.height * width / image.width))
-        larger = resized[width] = larger if width == larger.width else \
-            larger.resize((width, height), Image.LANCZOS, reducing_gap=2.0)
-    made = []
-    for name, width, format in outputs:
-        out = io.BytesIO()
-        if format == "webp":
-            resized[width].save(out, "WEBP", quality=WEBP_QUALITY, method=4)
-        else:
-            _flattened(resized[width]).save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-        made.append((name, out.getvalue()))
-    return made
+        return image.convert("RGBA" if transparent else "RGB")
 
 
 def _flattened(image):  # -> Image.Image: JPEG has no transparency: lay it on white
@@ -378,64 +375,20 @@ _AUDIO_ARGS = {
 }
 
 
-def make_audio(source: Path, outputs: tuple[tuple, ...]) -> list[tuple[str, bytes]]:
-    """Each (name, format) transcoded by ffmpeg; same input, same bytes (no metadata, bit-exact flags)."""
-    made = []
+def make_audio(source: str, format: str) -> bytes:
+    """The audio transcoded by ffmpeg, without metadata, bit-exact flags set (same input, same bytes).
+    A failure gives an empty file and a warning naming the source: browsers then take the next <source>."""
     with tempfile.TemporaryDirectory(prefix="publisher-audio-") as scratch:
-        for name, format in outputs:
-            target = Path(scratch) / name
-            command = [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(source), "-vn",
-                       "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact",
-                       *_AUDIO_ARGS[format], str(target)]
-            subprocess.run(command, check=True, capture_output=True, timeout=600)
-            made.append((name, target.read_bytes()))
-    return made
-
-
-def _make(job: _Job) -> list[tuple[str, bytes]]:
-    try:
-        return (make_pictures if job.kind == "picture" else make_audio)(job.source, job.outputs)
-    except (OSError, ValueError, subprocess.SubprocessError) as error:
-        # validation already read the file; what cannot be made here is left out of the page's sources
-        log.warning("媒体文件处理失败：%s (%s) (could not make media variants)", job.source.name, error)
-        return []
-
-
-def _run_all(jobs: list[_Job]) -> Iterable[list[tuple[str, bytes]]]:
-    """Each job's files, on every core when there are several (a phone photo takes ~0.5 s)."""
-    workers = min(os.cpu_count() or 1, 4, len(jobs))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return map(_make, jobs)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_make, jobs))
-
-
-# --- the cache folder --------------------------------------------------------------------------------------
-
-
-_scratch: list[Path] = []  # one temporary folder per process, when the cache cannot be written
-
-
-def _writable(folder: Path | None) -> Path:
-    """`folder`, created, when files can be written there; else a temporary folder (a slower build)."""
-    if folder is not None:
+        target = Path(scratch) / f"out.{format}"
+        command = [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", source, "-vn",
+                   "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", *_AUDIO_ARGS[format],
+                   str(target)]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe_file = folder / f".probe.{os.getpid()}"
-            probe_file.write_bytes(b"")
-            probe_file.unlink()
-            return folder
-        except OSError:
-            log.warning("媒体缓存不可写，本次构建改用临时目录：%s (media cache not writable)", folder)
-    if not _scratch:
-        _scratch.append(Path(tempfile.mkdtemp(prefix="publisher-media-")))
-    return _scratch[0]
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # builds may run side by side
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
+            subprocess.run(command, check=True, capture_output=True, timeout=600)
+            return target.read_bytes()
+        except (OSError, subprocess.SubprocessError) as error:
+            log.warning("音频转码失败：%s（%s）(could not transcode this audio)", source, error)
+            return b""
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
@@ -480,6 +433,6 @@ def fonts_from_package():  # -> share.Fonts | None
     path = Path(str(noto_cjk_sans_otc.FONT_PATH))
     if not path.is_file():
         return None
-    from .share import Fonts
+    from .cards import Fonts
 
     return Fonts(path, path)

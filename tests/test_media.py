@@ -19,7 +19,8 @@ from PIL import Image
 
 from conftest import ROOT
 from publisher import media_variants as mv
-from publisher import share
+from publisher import cards as share
+from publisher.store import Store
 
 DEMO_AUDIO = "media/audio/treat-first-pay-later.ogg"
 DEMO_VIDEO = ROOT / "cases" / "media" / "video" / "treat-first-pay-later.mp4"
@@ -56,9 +57,10 @@ def cases(tmp_path: Path) -> Path:
     return folder
 
 
-def materialised(media: list[str], cases: Path, cache: Path | None) -> tuple[mv.MediaSet, dict[str, Path]]:
-    found = mv.describe(media, cases, cache)
-    return found, found.materialise()
+def materialised(media: list[str], cases: Path, cache: Path) -> tuple[mv.MediaSet, dict[str, Path]]:
+    """What the build does (pipeline.prepare): describe, then the Store makes the drawings."""
+    found = mv.describe(media, cases, cache / "media-facts.json")
+    return found, {**found.as_is, **Store(cache / "drawn").files(found.drawings)}
 
 
 # --- pictures -----------------------------------------------------------------------------------------------
@@ -105,33 +107,46 @@ def test_made_files_are_named_by_content_and_made_once(cases: Path, tmp_path: Pa
     phone_photo(cases / "media" / "photo.jpg", size=(1600, 1200), orientation=1)
     cache = tmp_path / "cache"
     first, files = materialised(["media/photo.jpg"], cases, cache)
-    made = []
-    monkeypatch.setattr(mv, "make_pictures", lambda *args: made.append(args) or [])
+    read, made = [], []
+    monkeypatch.setattr(mv, "_facts", lambda *args: read.append(args) or {})
+    monkeypatch.setattr(mv, "make_picture", lambda *args: made.append(args) or b"")
     again, files_again = materialised(["media/photo.jpg"], cases, cache)
-    assert made == [] and files_again == files and again.digest == first.digest  # nothing made twice
-    Image.new("RGB", (1600, 1200), "#f5b700").save(cases / "media" / "photo.jpg")  # the editor replaced it
-    os.utime(cases / "media" / "photo.jpg", ns=(1, 1))
-    changed = mv.describe(["media/photo.jpg"], cases, cache)
-    assert changed.digest != first.digest  # pages that show it are rendered again
-    assert set(changed.made).isdisjoint(first.made)  # new names: browsers never keep the old picture
+    assert read == [] and made == [] and files_again == files  # nothing read or made twice
+    assert again.pictures == first.pictures
+    monkeypatch.undo()
+    Image.new("RGB", (1200, 1200), "#f5b700").save(cases / "media" / "photo.jpg")  # the editor replaced it
+    changed = mv.describe(["media/photo.jpg"], cases, cache / "media-facts.json")
+    assert changed.picture("media/photo.jpg").height == 1200
+    assert set(changed.drawings).isdisjoint(first.drawings)  # new names: browsers never keep the old picture
 
 
 def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(cases: Path, tmp_path: Path) -> None:
     Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
     blocked = tmp_path / "cache"
-    blocked.write_text("a file where the cache folder should be")  # neither folder nor SQLite file can be made
+    blocked.write_text("a file where the cache folder should be")  # neither facts nor made files can be kept
     found, files = materialised(["media/a.jpg"], cases, blocked)
     assert files and all(path.is_file() for path in files.values())
     assert found.picture("media/a.jpg").width == 900
 
 
-def test_a_damaged_cache_is_started_afresh(cases: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": "media-0", "files": {}}', b"[1, 2]",
+                                    b'{"version": "%s", "files": []}'])
+def test_a_damaged_facts_file_is_read_afresh(cases: Path, tmp_path: Path, damage: bytes) -> None:
     Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / "media.sqlite").write_bytes(b"not a database" * 100)
+    (cache / "media-facts.json").write_bytes(damage.replace(b"%s", mv._version().encode()))
     found, files = materialised(["media/a.jpg"], cases, cache)
-    assert all(path.is_file() for path in files.values())
+    assert found.picture("media/a.jpg").width == 900 and all(path.is_file() for path in files.values())
+
+
+def test_a_picture_cut_short_still_builds_with_a_warning(cases: Path, tmp_path: Path, caplog) -> None:
+    phone_photo(cases / "media" / "photo.jpg", size=(1600, 1200), orientation=1)
+    whole = (cases / "media" / "photo.jpg").read_bytes()
+    (cases / "media" / "photo.jpg").write_bytes(whole[: len(whole) // 3])  # an upload that broke off
+    found, files = materialised(["media/photo.jpg"], cases, tmp_path / "cache")
+    assert all(Image.open(files[v.site_path]).width == v.width for v in found.picture("media/photo.jpg").variants)
+    assert "photo.jpg" in caplog.text
 
 
 def test_a_file_pillow_cannot_read_is_published_as_it_is(cases: Path, tmp_path: Path) -> None:
@@ -139,6 +154,7 @@ def test_a_file_pillow_cannot_read_is_published_as_it_is(cases: Path, tmp_path: 
     found, files = materialised(["media/broken.jpg"], cases, tmp_path / "cache")
     assert found.picture("media/broken.jpg") is None
     assert files == {"files/media/broken.jpg": cases / "media" / "broken.jpg"}
+    assert mv.MediaSet().picture("media/broken.jpg") is None
 
 
 # --- audio --------------------------------------------------------------------------------------------------
