@@ -117,6 +117,10 @@ def find_fonts() -> Fonts | None:
     regular, bold = (Path(p) for p in DEBIAN_FONTS)
     if not chosen and regular.is_file() and bold.is_file():
         return Fonts(regular, bold)
+    # issue 13: else the same Noto Sans CJK from a pinned PyPI package (requirements.txt)
+    from .media_variants import fonts_from_package
+    if not chosen and (packaged := fonts_from_package()):
+        return packaged
     log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
                 "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
     return None

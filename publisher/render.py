@@ -23,6 +23,7 @@ from pymdownx.slugs import slugify
 
 from . import schema, urls
 from .catalog import Catalog, Edition, Entry
+from .media_variants import MediaSet
 
 PLACEHOLDER_COLOURS = 6
 _BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "a", "code",
@@ -88,7 +89,8 @@ def placeholder_colour(key: str) -> int:
 class Renderer:
     """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None):
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 media: MediaSet | None = None):
         self.catalog = catalog
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.env = jinja2.Environment(
@@ -104,6 +106,7 @@ class Renderer:
         self.env.globals.update(
             CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
             IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
+        self.env.globals["media"] = media or MediaSet()  # picture sizes, audio files (issue 13)
 
     # relations the templates show -----------------------------------------------------------
 
@@ -242,6 +245,7 @@ class Renderer:
         return pages
 
 
-def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    return Renderer(catalog, templates_dir, site_url).pages()
+def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 media: MediaSet | None = None) -> list[Page]:
+    """Every page of the site, in a stable order; `media` (media_variants.describe): picture sizes, audio files."""
+    return Renderer(catalog, templates_dir, site_url, media).pages()
