@@ -17,6 +17,8 @@ from . import pipeline, schema
 from .problems import ContentError
 from .export import write_derived
 from .scaffold import scaffold
+from .arguments import EditorArgumentParser, language_of
+from .launch import build_command, open_when_up
 
 KIND_LABELS = {"case": "案例", "person": "人物", "ambassador": "大使"}
 
@@ -168,8 +170,9 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(scaffold(kind, path, root, values), encoding="utf-8")
     shown = path.relative_to(root).as_posix()
-    _say(lang, f"已新建 {shown}\n下一步：编辑这个文件（文件名就是网址，可改为英文短名），然后运行 python build.py check",
-         f"Created {shown}\nNext: edit it (the file name is the URL), then run python build.py check")
+    check_command = build_command("check")
+    _say(lang, f"已新建 {shown}\n下一步：编辑这个文件（文件名就是网址，可改为英文短名），然后运行 {check_command}",
+         f"Created {shown}\nNext: edit it (the file name is the URL), then run {check_command}")
     return 0
 
 
@@ -182,25 +185,48 @@ def _ranks_taken(folder: Path) -> set[int]:
     return taken
 
 
-def main(root: Path, argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python build.py", description="营商创新榜单网站：检查、生成、预览、新建条目")
+def _parser(root: Path, lang: str) -> EditorArgumentParser:
+    parser = EditorArgumentParser(prog=build_command(), description="营商创新榜单网站：检查、生成、预览、新建条目", lang=lang)
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="检查全部条目 / validate every entry")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="把提醒（如没改过的模板示例文字）也当作错误 / treat warnings as errors")
     serve_cmd = commands.add_parser("serve", help="本地预览 / live preview")
     serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve_cmd.add_argument("--open", action="store_true", help="预览准备好后自动打开浏览器 / open the browser when ready")
     new_cmd = commands.add_parser("new", help="新建条目 / new entry file")
-    new_cmd.add_argument("kind", choices=list(KIND_LABELS))
+    new_cmd.add_argument("kind", choices=list(KIND_LABELS), help="case 案例、person 人物、ambassador 大使")
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
     new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
     commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
     links_cmd = commands.add_parser("links", help="检查生成的网站中的链接、图片和锚点 / check links, assets, anchors")
     links_cmd.add_argument("site_dir", nargs="?", type=Path, default=root / "site")
     links_cmd.add_argument("--site-url", default=None, help="网站地址（默认取自 site/robots.txt）/ default: from robots.txt")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def parse_arguments(root: Path, argv: list[str] | None) -> argparse.Namespace:
+    """The command line, with `new`'s slug accepted before or after `--year`.
+
+    argparse reads `new case --year 2023 my-slug` as `kind` alone and leaves the slug over;
+    a single word left over after `new` is the slug.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(root, language_of(argv, pipeline.language()))
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "new" and args.slug is None and len(extra) == 1 and not extra[0].startswith("-"):
+        args.slug, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def main(root: Path, argv: list[str] | None = None) -> int:
+    args = parse_arguments(root, argv)
 
     previous = os.environ.get("PUBLISHER_LANG")
     if args.lang:
@@ -212,6 +238,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url)
         if args.command == "serve":
+            if args.open:
+                open_when_up(args.dev_addr)  # opens the browser once serve answers (publisher/launch.py)
             return serve(root, lang, args.dev_addr)
         if args.command == "links":
             return links(lang, args.site_dir, args.site_url)
