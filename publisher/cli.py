@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline, schema
+from . import pipeline, placeholders, schema
 from .problems import ContentError
 from .export import write_derived
 from .scaffold import scaffold
@@ -40,6 +40,8 @@ def check(root: Path, lang: str, render: bool = True) -> int:
         return 1
     except pipeline.TemplateFailure as error:
         print(error, file=sys.stderr)
+        return 1
+    if placeholders.report(catalog, root, lang):  # editor: untouched template text warns; stops build --strict
         return 1
     cases = sum(len(e.cases) for e in catalog.editions)
     people = sum(len(e.people) for e in catalog.editions)
@@ -231,6 +233,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     previous = os.environ.get("PUBLISHER_LANG")
     if args.lang:
         os.environ["PUBLISHER_LANG"] = args.lang  # the MkDocs hook reports in this language too
+    if getattr(args, "strict", False):
+        os.environ[placeholders.STRICT_VARIABLE] = "1"  # placeholders are errors for this command only
     lang = pipeline.language()
     try:
         if args.command == "check":
@@ -251,6 +255,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
+        os.environ.pop(placeholders.STRICT_VARIABLE, None)
         if previous is None:
             os.environ.pop("PUBLISHER_LANG", None)
         else:
