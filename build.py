@@ -108,7 +108,7 @@ def _install(requirements: str) -> None:
     if code == 0:
         return
     text = SETUP_LOG.read_text(encoding="utf-8", errors="replace")
-    shown = SETUP_LOG.relative_to(ROOT).as_posix()
+    shown = "{}/{}".format(VENV.name, SETUP_LOG.name)  # as the editor finds it beside build.py
     if _looks_offline(text):
         raise SetupFailed("安装所需软件时连不上软件源（pypi.org）。请确认电脑能上网；公司网络需要代理或内部镜像时，"
                           "请 IT 同事为 pip 设置好。" + _again() + "详细记录在 {}。".format(shown))

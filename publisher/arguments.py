@@ -41,8 +41,8 @@ def translate(message: str, lang: str = "zh") -> str:
     match = re.fullmatch(r"argument (\S+): (.*)", message, re.S)
     if match:
         argument, inner = _name(match.group(1), lang), match.group(2)
-        if lang == "en":
-            return f"{argument}: {inner}"
+        if lang == "en" or not inner.isascii():  # ours (ArgumentTypeError), already in the editor's words
+            return inner if not inner.isascii() and lang == "zh" else f"{argument}: {inner}"
         choice = re.fullmatch(r"invalid choice: '([^']*)' \(choose from (.*)\)", inner, re.S)
         if choice:
             return f"{argument}不能是“{choice.group(1)}”；可以写：{_choices(choice.group(2))}"

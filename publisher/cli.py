@@ -149,6 +149,10 @@ def serve(root: Path, lang: str, dev_addr: str) -> int:
 
 
 def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) -> int:
+    if slug is not None and not re.fullmatch(schema.SLUG_PATTERN, slug):
+        _say(lang, f"“{slug}”不能用作文件名和网址：只用小写英文字母、数字和连字符，如 yi-wang-tong-ban。",
+             f"'{slug}' cannot be a file name and URL: use lowercase letters, digits and hyphens, e.g. one-window.")
+        return 2
     cases_dir = root / pipeline.CASES_DIR
     values: dict[str, object] = {}
     if kind == "ambassador":
@@ -161,7 +165,9 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
         taken = _ranks_taken(folder)
         free = [rank for rank in range(1, 11) if rank not in taken]
         if not free:
-            _say(lang, f"{year} 年的十大{schema.KIND_TITLES[kind]}已满 10 个。", f"The {year} ranking already has 10 entries.")
+            next_edition = build_command(f"new {kind} --year {year + 1}")
+            _say(lang, f"{year} 年的十大{schema.KIND_TITLES[kind]}已满 10 个。要开始新的一届，运行 {next_edition}",
+                 f"The {year} ranking already has 10 entries. To start the next edition: {next_edition}")
             return 1
         values["rank"] = free[0]
     slug = slug or f"new-{kind}"
@@ -203,12 +209,21 @@ def _parser(root: Path, lang: str) -> EditorArgumentParser:
     new_cmd = commands.add_parser("new", help="新建条目 / new entry file")
     new_cmd.add_argument("kind", choices=list(KIND_LABELS), help="case 案例、person 人物、ambassador 大使")
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
-    new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
+    new_cmd.add_argument("--year", type=edition_year, default=None, help="年度（案例和人物），如 2023；不写则放进最新一届")
     commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
     links_cmd = commands.add_parser("links", help="检查生成的网站中的链接、图片和锚点 / check links, assets, anchors")
     links_cmd.add_argument("site_dir", nargs="?", type=Path, default=root / "site")
     links_cmd.add_argument("--site-url", default=None, help="网站地址（默认取自 site/robots.txt）/ default: from robots.txt")
     return parser
+
+
+def edition_year(text: str) -> int | None:
+    """`--year`: four digits, or nothing (VS Code's task passes an empty answer as "")."""
+    if not text.strip():
+        return None
+    if not re.fullmatch(r"(19|20)\d\d", text.strip()):
+        raise argparse.ArgumentTypeError(f"年份要写四位数字，如 2023，不能是“{text}”")
+    return int(text)
 
 
 def parse_arguments(root: Path, argv: list[str] | None) -> argparse.Namespace:
@@ -222,6 +237,8 @@ def parse_arguments(root: Path, argv: list[str] | None) -> argparse.Namespace:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "new" and args.slug is None and len(extra) == 1 and not extra[0].startswith("-"):
         args.slug, extra = extra[0], []
+    if getattr(args, "slug", None) is not None:
+        args.slug = args.slug.strip() or None  # an empty answer in VS Code's prompt: the default name
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args

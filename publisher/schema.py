@@ -86,7 +86,8 @@ Link = Annotated[str, AfterValidator(_check_link),
                  Field(json_schema_extra={"pattern": r"^(https?://[^/\s]+\.[^\s]+|mailto:\S+|/\S*)$"})]
 MediaPath = Annotated[str, AfterValidator(_check_media_path),
                       Field(json_schema_extra={"pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\])(?!.*(^|/)\.\.(/|$)).+$"})]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # entry file names (the URL) and references to them
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Rank = Annotated[int, Field(ge=1, le=10, strict=True)]
 
 
