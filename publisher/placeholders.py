@@ -8,7 +8,6 @@ real choices, never placeholders.
 
 from __future__ import annotations
 
-import os
 import sys
 import typing
 from collections.abc import Iterator
@@ -22,7 +21,6 @@ from .problems import Problem
 from .scaffold import _nested, _strip_optional
 
 CHOSEN_FROM_LISTS = frozenset({"district", "cases"})  # checked against site.yaml / the year's cases
-STRICT_VARIABLE = "PUBLISHER_STRICT"  # set by `build --strict` for the length of one command
 
 
 def _free_text_example(name: str, info: typing.Any) -> object | None:
@@ -84,14 +82,8 @@ def find(catalog: Catalog, cases_dir: Path, strict: bool = False) -> list[Proble
     return problems
 
 
-def strict() -> bool:
-    """Whether this command treats placeholders as errors (`build --strict`)."""
-    return os.environ.get(STRICT_VARIABLE) == "1"
-
-
-def report(catalog: Catalog, root: Path, lang: str) -> bool:
-    """Print every placeholder; True when that must stop the command (under `build --strict`)."""
-    blocking = strict()
+def report(catalog: Catalog, root: Path, lang: str, blocking: bool = False) -> bool:
+    """Print every placeholder; True when `blocking` (`build --strict`) and there is any."""
     problems = find(catalog, root / "cases", blocking)
     if not problems:
         return False

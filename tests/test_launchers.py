@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from publisher import launch
 
 SH = ROOT / "预览.sh"
 CMD = ROOT / "预览.cmd"
@@ -112,34 +111,6 @@ def test_linux_launcher_starts_the_preview_and_opens_the_browser_on_it(tmp_path:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-
-
-def test_the_browser_is_not_sent_to_another_program_on_the_port() -> None:
-    with socket.socket() as other:
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        port = other.getsockname()[1]
-        assert launch.open_when_up(f"127.0.0.1:{port}", opener=lambda url: pytest.fail(url)) is None
-
-
-def test_the_browser_opens_once_the_server_answers() -> None:
-    import http.server
-    import threading
-
-    port = free_port()
-    opened: list[str] = []
-    watcher = launch.open_when_up(f"127.0.0.1:{port}", opener=opened.append, every=0.05)
-    assert watcher is not None
-    time.sleep(0.3)
-    assert opened == []  # nothing listens yet
-    server = http.server.HTTPServer(("127.0.0.1", port), http.server.SimpleHTTPRequestHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        watcher.join(timeout=10)
-        assert opened == [f"http://127.0.0.1:{port}/"]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- 预览.cmd, checked without Windows --------------------------------------------------------------------
