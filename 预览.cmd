@@ -1,7 +1,7 @@
 @echo off
 chcp 65001 >nul
 rem 网站预览（Windows）：双击这个文件即可。
-rem 第一次使用时先准备运行环境（需要联网，约几分钟，只需一次），然后启动预览并打开浏览器。
+rem 第一次使用时 build.py 先准备运行环境（需要联网，约几分钟，只需一次），然后启动预览并打开浏览器。
 rem 要停止预览：关闭这个窗口，或按 Ctrl+C。
 setlocal
 cd /d "%~dp0"
@@ -14,7 +14,6 @@ py -3 -c "import sys" >nul 2>nul && set "PYTHON=py -3"
 if not defined PYTHON python -c "import sys" >nul 2>nul && set "PYTHON=python"
 if not defined PYTHON goto :no_python
 
-if not exist ".venv\Scripts\python.exe" echo 第一次使用：先准备运行环境——在项目的 .venv 文件夹里安装预览所需的软件（需要联网，约几分钟，只需一次）。
 echo 正在启动预览。准备好后会自动打开浏览器；要停止预览，关闭这个窗口或按 Ctrl+C。
 echo.
 %PYTHON% build.py serve --open %*

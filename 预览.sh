@@ -30,9 +30,6 @@ if [ -z "$python" ]; then
   exit 1
 fi
 
-if [ ! -d .venv ] && [ -z "${PREVIEW_PYTHON:-}" ]; then
-  echo "第一次使用：先准备运行环境——在项目的 .venv 文件夹里安装预览所需的软件（需要联网，约几分钟，只需一次）。"
-fi
 echo "正在启动预览。准备好后会自动打开浏览器；要停止预览，关闭这个窗口或按 Ctrl+C。"
 
 "$python" build.py serve --open "$@"
