@@ -124,7 +124,7 @@ def message_reference() -> str:
              "    文件路径:行:列: 字段: 问题", "        提示: 怎么改", "",
              "本文件由 `python build.py schemas` 根据 `publisher/problems.py` 生成，请勿手工修改。", ""]
     for code, texts in MESSAGES.items():
-        message, hint = texts["zh"]
+        message, hint = (text.replace("{build_py}", "py build.py") for text in texts["zh"])  # as editors type it
         lines += [f"## `{code}` — {message.split('：')[0].split('（')[0]}", "", f"- 提示内容：{message}",
                   f"- 怎么改：{hint}"]
         if _EXAMPLES.get(code):

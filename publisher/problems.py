@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .launch import build_command
+
 # code -> lang -> (message, hint). `{…}` fields come from Problem.args.
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "yaml_syntax": {
@@ -30,15 +32,15 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("file is not UTF-8 (undecodable byte at offset {byte})", "Re-save the file as UTF-8 (VS Code: click the encoding in the status bar, 'Save with Encoding', 'UTF-8')."),
     },
     "empty": {
-        "zh": ("文件是空的", "用 python build.py new {kind} 生成带全部字段的模板，或删除这个文件。"),
-        "en": ("file is empty", "Run python build.py new {kind} for a template with every field, or delete the file."),
+        "zh": ("文件是空的", "用 {build_py} new {kind} 生成带全部字段的模板，或删除这个文件。"),
+        "en": ("file is empty", "Run {build_py} new {kind} for a template with every field, or delete the file."),
     },
     "too_large": {
         "zh": ("文件太大（{size} 字节，上限 {limit} 字节）", "条目文件只放文字；图片、音频、视频请放到 cases/media/ 下并在字段里写路径。"),
         "en": ("file too large ({size} bytes, limit {limit})", "Entry files hold text only; put media under cases/media/ and reference it by path."),
     },
     "not_mapping": {
-        "zh": ("文件内容应是“字段: 值”的列表", "每行以字段名开头，如 title: 标题。参考 python build.py new {kind} 生成的模板。"),
+        "zh": ("文件内容应是“字段: 值”的列表", "每行以字段名开头，如 title: 标题。参考 {build_py} new {kind} 生成的模板。"),
         "en": ("the file must be a mapping of 'field: value' lines", "Start each line with a field name, e.g. title: ..."),
     },
     "duplicate_key": {
@@ -240,7 +242,7 @@ class Problem:
     def parts(self, lang: str = "zh", root: Path | None = None) -> tuple[str, str, str, str]:
         """Where (file:line:column), which field, what is wrong, what to do."""
         message, hint = MESSAGES[self.code][lang]
-        args = {"field": self.field, **self.args}
+        args = {"field": self.field, "build_py": build_command(), **self.args}
         args["suggestion"] = _suggestion(str(args.get("suggestion") or ""), lang)
         if args.get("expected") in EXPECTED:
             zh, zh_hint, en, en_hint = EXPECTED[str(args["expected"])]
