@@ -28,7 +28,7 @@ _EXAMPLES = {
     "too_deep": "a: {b: {c: {d: {e: {f: {g: {h: {i: 1}}}}}}}}", "unknown_field": "sumary: 一句话简介",
     "missing": "（没有 unit: 这一行）", "type": "rank: 十一", "choice": "category: 企业",
     "range": "rank: 11", "too_long": "summary: （超过 120 字）", "too_many": "tags: （超过 8 个）",
-    "blank": 'title: ""', "date": "joined: 2022/10/26", "link_scheme": "url: javascript:alert(1)",
+    "blank": 'title: ""', "placeholder": "name: 张三    ← build.py new 写下的示例，没有改", "date": "joined: 2022/10/26", "link_scheme": "url: javascript:alert(1)",
     "link_malformed": "url: www.example.com", "media_path": "image: /home/me/照片.jpg",
     "slug": "cases:\n  - 智能表单", "file_name": "（文件名是 智能表单.yaml）",
     "misplaced": "（案例放在了 cases/2022/ 下，而不是 cases/2022/top-cases/）",
@@ -138,7 +138,7 @@ def message_reference() -> str:
              "    文件路径:行:列: 字段: 问题", "        提示: 怎么改", "",
              "本文件由 `python build.py schemas` 根据 `publisher/problems.py` 生成，请勿手工修改。", ""]
     for code, texts in MESSAGES.items():
-        message, hint = texts["zh"]
+        message, hint = (text.replace("{build_py}", "py build.py") for text in texts["zh"])  # as editors type it
         lines += [f"## `{code}` — {message.split('：')[0].split('（')[0]}", "", f"- 提示内容：{message}",
                   f"- 怎么改：{hint}"]
         if _EXAMPLES.get(code):

@@ -4,7 +4,8 @@ Each model below is the single source of truth for an entry kind: validation
 (`validate.py`), the JSON Schema files editors' tools read (`schemas/`), the
 `build.py new` scaffold and the editors' field reference are all derived from
 it. Field descriptions are in Chinese because editors read them; `examples`
-feed the scaffold.
+feed the scaffold, so they read as filler ("张三", "××日报"): text still equal to its example is
+reported as an untouched placeholder (publisher/placeholders.py), which a real value must never be.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ Link = Annotated[str, AfterValidator(_check_link),
                  Field(json_schema_extra={"pattern": r"^(https?://[^/\s]+\.[^\s]+|mailto:\S+|/\S*)$"})]
 MediaPath = Annotated[str, AfterValidator(_check_media_path),
                       Field(json_schema_extra={"pattern": r"^(?![A-Za-z][A-Za-z0-9+.-]*:)(?![/\\])(?!.*(^|/)\.\.(/|$)).+$"})]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # entry file names (the URL) and references to them
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Rank = Annotated[int, Field(ge=1, le=10, strict=True)]
 
 
@@ -111,12 +113,12 @@ class Strict(BaseModel):
 
 
 class Highlight(Strict):
-    label: Text = Field(description="指标名称，如“一次性通过率”", max_length=20, examples=["一次性通过率"])
+    label: Text = Field(description="指标名称，如“一次性通过率”", max_length=20, examples=["××率"])
     value: Text = Field(description="指标数值，如“+50%”；请加引号", max_length=20, examples=["+50%"])
 
 
 class Source(Strict):
-    title: Text = Field(description="来源名称，如“环球网”", max_length=80, examples=["环球网"])
+    title: Text = Field(description="来源名称，如“环球网”", max_length=80, examples=["××日报"])
     url: Link | None = Field(None, description="来源链接，只能以 https://、http:// 或 / 开头", examples=["https://www.example.com/"])
     date: dt.date | None = Field(None, description="发布日期，格式 YYYY-MM-DD", examples=["2022-10-26"])
 
@@ -168,8 +170,8 @@ class Person(Strict):
     """十大创新人物中的一位。文件位置：cases/<年份>/top-people/<英文短名>.yaml"""
 
     rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
-    name: Text = Field(description="姓名", max_length=30, examples=["张明远"])
-    role: Text = Field(description="职务或身份", max_length=40, examples=["首席审批服务官"])
+    name: Text = Field(description="姓名", max_length=30, examples=["张三"])
+    role: Text = Field(description="职务或身份", max_length=40, examples=["××处处长"])
     organization: Text = Field(description="所在单位", max_length=60, examples=["市行政审批服务局"])
     district: Text | None = Field(None, description="所在区（市），须是 cases/site.yaml 中列出的名称（可选）")
     photo: MediaPath | None = Field(None, description="照片，相对于 cases/ 文件夹；不填则自动生成头像（可选）")
@@ -184,9 +186,9 @@ class Person(Strict):
 class Ambassador(Strict):
     """一位营商公益大使。文件位置：cases/ambassadors/<英文短名>.yaml"""
 
-    name: Text = Field(description="姓名", max_length=30, examples=["李若溪"])
+    name: Text = Field(description="姓名", max_length=30, examples=["李四"])
     name_en: Text | None = Field(None, description="外文名（可选）", max_length=60)
-    region: Text = Field(description="所在城市或国家，如“青岛”“德国”", max_length=20, examples=["青岛"])
+    region: Text = Field(description="所在城市或国家，如“青岛”“德国”", max_length=20, examples=["城市或国家"])
     identity: Identity = Field(description="身份：entrepreneur 企业家、foreign-resident 外籍人士、overseas-chinese 海外华侨华人、scholar 专家学者、media 媒体人、youth 青年代表、other 其他", examples=["entrepreneur"])
     organization: Text = Field(description="所在单位", max_length=60, examples=["某科技有限公司"])
     photo: MediaPath | None = Field(None, description="照片，相对于 cases/ 文件夹；不填则自动生成头像（可选）")

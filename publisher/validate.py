@@ -7,6 +7,7 @@ that exist. Every problem is collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import typing
@@ -73,7 +74,7 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem(kind, char=char_name(found.group()) if found else "")
     expected = _expected_type(kind)
     if expected:
-        return problem("type", value=shown, expected=expected)
+        return problem("type", value=shown, expected=expected, got=_written_as(value))
     return problem("invalid", detail=detail.get("msg", kind))
 
 
@@ -99,6 +100,17 @@ def _expected_type(kind: str) -> str | None:
         if kind.startswith(prefix):
             return expected
     return None
+
+
+def _written_as(value: object) -> str:
+    """What YAML made of the editor's value, for "这里要写文字，现在写的是数字“50”"."""
+    if value is None:
+        return "none"
+    for kind, types in (("bool", bool), ("number", (int, float)), ("date", (dt.date,)), ("list", (list, tuple)),
+                        ("dict", dict)):
+        if isinstance(value, types):
+            return kind
+    return "text"
 
 
 def _show(value: object) -> str:
