@@ -97,6 +97,15 @@ def _table(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def _collect_nested(model: type[BaseModel], found: dict[str, type[BaseModel]]) -> None:
+    """Every block inside `model`, at any depth (the `en:` blocks hold blocks of their own), in order."""
+    for info in model.model_fields.values():
+        inner = _nested(info.annotation)
+        if inner is not None and inner.__name__ not in found:
+            found[inner.__name__] = inner
+            _collect_nested(inner, found)
+
+
 def field_reference() -> str:
     lines = ["# 字段说明（自动生成）", "",
              "本文件由 `python build.py schemas` 根据 `publisher/schema.py` 自动生成，请勿手工修改。", ""]
@@ -104,12 +113,10 @@ def field_reference() -> str:
     for kind, model in schema.KINDS.items():
         lines += [f"## {schema.KIND_TITLES[kind]}（{kind}）", "", f"文件位置：`{_PLACES[kind]}`", ""]
         lines += _table(model) + [""]
-        for info in model.model_fields.values():
-            inner = _nested(info.annotation)
-            if inner is not None:
-                nested.setdefault(inner.__name__, inner)
+        _collect_nested(model, nested)
     for name, model in nested.items():
-        lines += [f"### {name}", ""] + _table(model) + [""]
+        doc = [model.__doc__.strip(), ""] if model.__doc__ else []
+        lines += [f"### {name}", "", *doc] + _table(model) + [""]
     lines += ["## 固定的可选值", "", "全生命周期（category）：", ""]
     lines += [f"- `{k}`：{v}" for k, v in schema.CATEGORY_LABELS.items()]
     lines += ["", "大使身份（identity）：", ""] + [f"- `{k}`：{v}" for k, v in schema.IDENTITY_LABELS.items()]
