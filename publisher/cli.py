@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline, schema
+from . import pipeline, schema, translations
 from .problems import ContentError
 from .export import write_derived
 from .scaffold import scaffold
@@ -25,7 +25,7 @@ def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
 
-def check(root: Path, lang: str, render: bool = True) -> int:
+def check(root: Path, lang: str, render: bool = True, strict_en: bool = False) -> int:
     """Validate every entry (and, unless `render` is off, render every page in memory); print every problem.
 
     `build` validates without rendering: the MkDocs hook renders once, with the site's URL,
@@ -39,6 +39,10 @@ def check(root: Path, lang: str, render: bool = True) -> int:
     except pipeline.TemplateFailure as error:
         print(error, file=sys.stderr)
         return 1
+    # --- English edition: coverage counts; with --strict-en every missing English text is an error ---
+    if translations.report(catalog, root, lang, strict_en) != 0:
+        return 1
+    # ---
     cases = sum(len(e.cases) for e in catalog.editions)
     people = sum(len(e.people) for e in catalog.editions)
     years = "、".join(str(e.year) for e in catalog.editions) or "—"
@@ -186,7 +190,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python build.py", description="营商创新榜单网站：检查、生成、预览、新建条目")
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd = commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd.add_argument("--strict-en", action="store_true", help="缺少英文也算错误 / missing English is an error")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
@@ -208,7 +213,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     lang = pipeline.language()
     try:
         if args.command == "check":
-            return check(root, lang)
+            return check(root, lang, strict_en=args.strict_en)
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url)
         if args.command == "serve":
