@@ -183,3 +183,68 @@ def report(catalog: Catalog, root: Path, lang: str, strict: bool) -> int:
         print(ContentError(gap_problems(found.gaps, root / CASES_DIR)).report(lang, root), file=sys.stderr)
         return 1
     return 0
+
+
+class Localized:
+    """An entry's data as a page in `lang` reads it: `view.title` is the English title when there is one,
+    else the Chinese. `lang_of(name)` says which language a field came out in, so a template can mark
+    Chinese text on an English page with lang="zh". Blocks (audio, video, sources…) are views too:
+    their file and link stay the Chinese side's, their texts come from the English where given.
+
+    Where a field's English lives: beside it as `<name>_en` (names), or under the same name in the
+    `en:` block (texts). Lists in the `en:` block (highlights, tags, figures) replace the Chinese list whole.
+    """
+
+    __slots__ = ("_data", "_english", "_lang")
+
+    def __init__(self, data: Any, lang: str, english: Any = None):
+        self._data, self._lang = data, lang
+        if english is _NONE:
+            english = None
+        elif english is None:
+            english = getattr(data, "en", None)
+        self._english = english
+
+    def _find(self, name: str) -> Any:
+        """The English of field `name`, or None."""
+        if self._lang != "en":
+            return None
+        beside = getattr(self._data, f"{name}_en", None) if f"{name}_en" in type(self._data).model_fields else None
+        if beside:
+            return beside
+        if self._english is not None and name in type(self._english).model_fields:
+            value = getattr(self._english, name)
+            return value if value not in (None, [], "") else None
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        chinese = getattr(self._data, name)
+        if self._lang != "en":
+            return chinese
+        english = self._find(name)
+        if _is_model(chinese):
+            return Localized(chinese, self._lang, english if _is_model(english) else _NONE)
+        if isinstance(chinese, list) and chinese and _is_model(chinese[0]) and english is None:
+            return [Localized(item, self._lang, _NONE) for item in chinese]  # e.g. sources: title_en per item
+        return chinese if english is None else english
+
+    def lang_of(self, name: str) -> str:
+        """"en" or "zh": the language `getattr(view, name)` is written in (Chinese for an untranslated text)."""
+        if self._lang != "en":
+            return self._lang
+        return "en" if self._find(name) is not None else "zh"
+
+    @property
+    def translated(self) -> bool:
+        """Has this entry (or block) any English at all? An untranslated one shows as "Chinese only"."""
+        return self._lang != "en" or self._english is not None
+
+    def __repr__(self) -> str:
+        return f"Localized({type(self._data).__name__}, {self._lang})"
+
+
+_NONE = object()  # "no English block here": a view of a block whose English counterpart is absent
+
+
+def _is_model(value: Any) -> bool:
+    return hasattr(type(value), "model_fields")
