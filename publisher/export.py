@@ -36,6 +36,7 @@ _EXAMPLES = {
     "unknown_case": "cases:\n  - smart-form-registraton", "unknown_district": "district: 市南",
     "missing_file": "image: media/images/不存在.jpg", "video_source": "video:\n  title: 宣传片",
     "no_site": "（删掉了 cases/site.yaml）", "invalid": "",
+    "page_clash": "（手写了 content/archive.md，而“往届榜单”页是自动生成的）",
     "missing_en": "（用 check --strict-en 检查时，案例还没有 en: 块）", "missing_en_page": "（有 content/about.md，没有 content/en/about.md）",
 }
 _PLACES = {"case": "cases/<年份>/top-cases/<英文短名>.yaml", "person": "cases/<年份>/top-people/<英文短名>.yaml",
