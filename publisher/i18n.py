@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 
-from . import schema
+from . import schema, urls
 
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
@@ -34,6 +34,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "archive_lead": {"zh": "每年一届，每届评出十大创新案例和十大创新人物。",
                      "en": "Every year names ten innovation cases and ten innovators."},
     "edition": {"zh": "{year} 年度创新榜单", "en": "{year} innovation rankings"},
+    "edition_lead": {"zh": "{year} 年度十大创新案例与十大创新人物", "en": "The top 10 innovation cases and innovators of {year}"},
+    "archive_description": {"zh": "历年十大创新案例与十大创新人物", "en": "Top 10 innovation cases and innovators, year by year"},
+    "categories_description": {"zh": "按全生命周期浏览创新案例", "en": "Browse the cases by life cycle"},
+    "ranking_description": {"zh": "{title}：{names}等", "en": "{title}: {names} and more"},
+    "list_separator": {"zh": "、", "en": ", "},
     "edition_short": {"zh": "{year} 年度", "en": "{year}"},
     "ranking_cases": {"zh": "{year} 年度十大创新案例", "en": "Top 10 innovation cases of {year}"},
     "ranking_people": {"zh": "{year} 年度十大创新人物", "en": "Top 10 innovators of {year}"},
@@ -43,6 +48,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "ranking_people_lead": {"zh": "在优化营商环境一线敢想敢干、为企业和群众办实事的年度人物。",
                             "en": "People on the front line of the reforms who got things done for companies and residents."},
     "current": {"zh": "本届", "en": "Current"},
+    "past": {"zh": "往届", "en": "Past"},
+    "edition_crumb": {"zh": "{year} 年度榜单", "en": "{year} rankings"},
+    "published_so_far": {"zh": "本届榜单已公布 {count} 项，其余将陆续发布。",
+                         "en": "{count} entries published so far; the rest will follow."},
+    "ranking_not_published": {"zh": "本届榜单尚未公布。", "en": "This ranking has not been published yet."},
+    "archive_cases": {"zh": "十大创新案例（{count}）", "en": "Top 10 innovation cases ({count})"},
+    "archive_people": {"zh": "十大创新人物（{count}）", "en": "Top 10 innovators ({count})"},
+    "category_count": {"zh": "{label} · {count} 个案例", "en": "{label} · {count} cases"},
+    "all_ambassadors_short": {"zh": "全部大使", "en": "All ambassadors"},
+    "count_people": {"zh": "共 {count} 位", "en": "{count} in all"},
+    "pages": {"zh": "翻页", "en": "More pages"},
+    "audio_postcard_titled": {"zh": "有声明信片：{title}", "en": "Audio postcard: {title}"},
+    "video_titled": {"zh": "短视频：{title}", "en": "Video: {title}"},
+    "source_dated": {"zh": "，{date}", "en": ", {date}"},
     "not_published": {"zh": "尚未公布。", "en": "Not published yet."},
     "coming_soon": {"zh": "榜单即将公布。", "en": "The rankings will be published soon."},
     "see_ranking": {"zh": "查看完整榜单 →", "en": "See the full ranking →"},
@@ -151,6 +170,11 @@ def label(group: str, code: str, lang: str) -> str:
     return _LABELS[group][lang][code]
 
 
+def labels(group: str, lang: str) -> dict[str, str]:
+    """Every choice of `group` with its name in `lang`, in the schema's order."""
+    return dict(_LABELS[group][lang])
+
+
 def fields_of(key: str) -> set[str]:
     """The `{fields}` of both texts of `key` (a test checks they are the same, less derived ones)."""
     return {name for lang in LANGUAGES for _, name, _, _ in string.Formatter().parse(STRINGS[key][lang]) if name}
@@ -163,6 +187,44 @@ def translator(lang: str):
     return t
 
 
-def other(lang: str) -> str:
+class Alternates:
+    """Which pages exist in which language, so every page can link to itself in the other one.
+
+    Made from the site paths of every page of a build (generated and hand-written). The English edition
+    mirrors the Chinese URLs under en/ (urls.counterpart); a page whose counterpart does not exist (a
+    hand-written page not yet translated) switches to the other language's home instead.
+    """
+
+    def __init__(self, pages: set[str]):
+        self.pages = pages
+
+    @classmethod
+    def from_urls(cls, page_urls) -> "Alternates":
+        """From MkDocs' page URLs ("./" is the home page)."""
+        return cls({"" if url in ("./", ".") else url for url in page_urls})
+
+    def lang(self, page: str) -> str:
+        return urls.language_of(_plain(page))
+
+    def pair(self, page: str) -> dict[str, str]:
+        """Language → site path of this page in it: both languages, or {} when the page has no counterpart."""
+        page = _plain(page)
+        other = urls.counterpart(page)
+        if other not in self.pages:
+            return {}
+        return {self.lang(page): page, self.lang(other): other}
+
+    def switch(self, page: str) -> str:
+        """Where the language switch of `page` leads: its counterpart, else the other language's home."""
+        page = _plain(page)
+        other = urls.counterpart(page)
+        return other if other in self.pages else urls.language_root(other_language(self.lang(page)))
+
+
+def _plain(page: str) -> str:
+    return "" if page in ("./", ".") else page
+
+
+def other_language(lang: str) -> str:
     """The language a page's switch leads to."""
     return "en" if lang == "zh" else "zh"

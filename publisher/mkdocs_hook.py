@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import pipeline, search  # noqa: E402
+from publisher import i18n, pipeline, search  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -112,6 +112,9 @@ def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Fi
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     names = _session.fingerprinted or {}
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
+    # --- English edition: which pages exist in which language (language switch, hreflang, sitemap) ---
+    env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
+    # ---
     return env
 
 

@@ -12,11 +12,11 @@ Chinese side fills in (image caption, highlights, tags, video title, audio trans
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .catalog import Catalog, Entry
+from .catalog import Catalog, Edition, Entry
 from .load import FieldPath, read_entry
 from .problems import ContentError, Problem
 
@@ -219,9 +219,7 @@ class Localized:
 
     def __getattr__(self, name: str) -> Any:
         chinese = getattr(self._data, name)
-        if self._lang != "en":
-            return chinese
-        english = self._find(name)
+        english = self._find(name)  # None on Chinese pages
         if _is_model(chinese):
             return Localized(chinese, self._lang, english if _is_model(english) else _NONE)
         if isinstance(chinese, list) and chinese and _is_model(chinese[0]) and english is None:
@@ -239,6 +237,11 @@ class Localized:
         """Has this entry (or block) any English at all? An untranslated one shows as "Chinese only"."""
         return self._lang != "en" or self._english is not None
 
+    @property
+    def raw(self) -> Any:
+        """The data as written (Chinese fields, codes): for lookups that must not depend on the language."""
+        return self._data
+
     def __repr__(self) -> str:
         return f"Localized({type(self._data).__name__}, {self._lang})"
 
@@ -248,3 +251,14 @@ _NONE = object()  # "no English block here": a view of a block whose English cou
 
 def _is_model(value: Any) -> bool:
     return hasattr(type(value), "model_fields")
+
+
+def localize(catalog: Catalog, lang: str) -> Catalog:
+    """The catalog as pages in `lang` read it: every entry's and the site's data seen through `Localized`.
+    Ranks, order, slugs and URLs are the same in both languages, so no ranking ever loses a place."""
+    def view(entry: Entry) -> Entry:
+        return replace(entry, data=Localized(entry.data, lang))
+
+    editions = tuple(Edition(ed.year, tuple(map(view, ed.cases)), tuple(map(view, ed.people)))
+                     for ed in catalog.editions)
+    return Catalog(Localized(catalog.site, lang), editions, tuple(map(view, catalog.ambassadors)), catalog.media)
