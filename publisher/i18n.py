@@ -39,6 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "categories_description": {"zh": "按全生命周期浏览创新案例", "en": "Browse the cases by life cycle"},
     "ranking_description": {"zh": "{title}：{names}等", "en": "{title}: {names} and more"},
     "list_separator": {"zh": "、", "en": ", "},
+    "and_more": {"zh": "等", "en": " and more"},
+    "annual_ranking": {"zh": "年度榜单", "en": "Annual ranking"},
+    "annual_ranking_cases": {"zh": "年度榜单 · 共 {count} 项", "en": "Annual ranking · {count} cases"},
+    "annual_ranking_people": {"zh": "年度榜单 · 共 {count} 位", "en": "Annual ranking · {count} people"},
     "edition_short": {"zh": "{year} 年度", "en": "{year}"},
     "ranking_cases": {"zh": "{year} 年度十大创新案例", "en": "Top 10 innovation cases of {year}"},
     "ranking_people": {"zh": "{year} 年度十大创新人物", "en": "Top 10 innovators of {year}"},
@@ -228,3 +232,29 @@ def _plain(page: str) -> str:
 def other_language(lang: str) -> str:
     """The language a page's switch leads to."""
     return "en" if lang == "zh" else "zh"
+
+
+def english_nav(chinese_nav: list, content_dir) -> list:
+    """The English edition's navigation, from the Chinese one: the same items under en/, titled in
+    English; a hand-written page is listed only when its English (content/en/<page>) exists."""
+    english_by_chinese = {texts["zh"]: texts["en"] for key, texts in STRINGS.items() if key.startswith(("nav_", "home"))}
+    root = urls.language_root("en")
+    items: list = []
+    for item in chinese_nav:
+        if isinstance(item, dict):
+            items += [{english_by_chinese.get(title, title): urls.source(root + urls.page_of(source))}
+                      for title, source in item.items()]
+        elif isinstance(item, str) and (content_dir / root / item).is_file():
+            items.append(root + item)
+    return items
+
+
+def english_settings(site: schema.Site, extra: dict) -> dict[str, object]:
+    """MkDocs settings that English pages print differently: the site's name and description from
+    site.yaml's en: block, the footer line from mkdocs.yml's extra.copyright_en."""
+    english = site.en
+    settings: dict[str, object] = {"site_name": english.brand if english else site.brand,
+                                   "site_description": english.tagline if english else site.tagline}
+    if extra.get("copyright_en"):
+        settings["copyright"] = extra["copyright_en"]
+    return settings
