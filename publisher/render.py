@@ -227,8 +227,10 @@ class Renderer:
         ambassadors = self.catalog.ambassadors
         identities = [(k, v) for k, v in i18n.labels("identity", self.lang).items()
                       if any(a.data.identity == k for a in ambassadors)]
-        counts = Counter(a.data.region for a in ambassadors)
-        regions = sorted(counts, key=lambda region: (-counts[region], region))  # most ambassadors first
+        counts = Counter(a.data.raw.region for a in ambassadors)  # filter by the place as written: one per place
+        shown = {a.data.raw.region: a.data.region for a in ambassadors if a.data.lang_of("region") == self.lang}
+        regions = [(region, shown.get(region, region), region not in shown)  # value, label, label untranslated
+                   for region in sorted(counts, key=lambda region: (-counts[region], region))]  # most first
         html = self._render("wall.html", self.prefix + urls.WALL, ambassadors=ambassadors, identities=identities,
                             regions=regions)
         return self._page(self.prefix + urls.WALL, i18n.text("ambassadors", self.lang),
