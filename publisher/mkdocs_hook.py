@@ -231,9 +231,9 @@ def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_pag
 
     config = fresh_config()
     config.plugins.on_startup(command="serve", dirty=False)
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
-    server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
     try:
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
+        server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
         builder(config)
         for watched in [config.docs_dir, config.config_file_path, *config.watch]:
             server.watch(watched)
