@@ -16,7 +16,7 @@ import socket
 import sys
 from pathlib import Path
 
-from . import pipeline, placeholders, schema, sitedir
+from . import pipeline, placeholders, schema, sitedir, translations
 from .arguments import EditorArgumentParser, language_of
 from .export import write_derived
 from .launch import build_command
@@ -30,7 +30,7 @@ def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
 
-def check(root: Path, lang: str) -> int:
+def check(root: Path, lang: str, strict_en: bool = False) -> int:
     """Validate every entry and render every page in memory; print every problem."""
     try:
         catalog = pipeline.prepare(root).catalog
@@ -40,7 +40,9 @@ def check(root: Path, lang: str) -> int:
     except pipeline.TemplateFailure as error:
         print(error, file=sys.stderr)
         return 1
-    placeholders.report(catalog, root, lang)  # editor: template text left unchanged is a warning here
+    placeholders.report(catalog, root, lang)  # template text left unchanged is a warning here
+    if translations.report(catalog, root, lang, strict_en) != 0:  # English coverage; --strict-en: an error
+        return 1
     cases = sum(len(e.cases) for e in catalog.editions)
     people = sum(len(e.people) for e in catalog.editions)
     years = "、".join(str(e.year) for e in catalog.editions) or "—"
@@ -194,7 +196,8 @@ def _parser(root: Path, lang: str) -> EditorArgumentParser:
     parser = EditorArgumentParser(prog=build_command(), description="营商创新榜单网站：检查、生成、预览、新建条目", lang=lang)
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd = commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd.add_argument("--strict-en", action="store_true", help="缺少英文也算错误 / missing English is an error")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
@@ -247,7 +250,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     lang = args.lang or "zh"
     try:
         if args.command == "check":
-            return check(root, lang)
+            return check(root, lang, strict_en=args.strict_en)
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url, args.strict)
         if args.command == "serve":

@@ -151,6 +151,14 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("缺少全站设置文件 cases/site.yaml", "从演示项目复制 cases/site.yaml 并修改。"),
         "en": ("cases/site.yaml is missing", "Copy cases/site.yaml from the demo and edit it."),
     },
+    "missing_en": {
+        "zh": ("缺少英文：{field}（中文：“{chinese}”）", "英文写在 en: 块里，名称的英文写在 name_en、title_en 这类字段里（见 docs/fields.md、docs/english.md）。暂不翻译时，检查不加 --strict-en 即可。"),
+        "en": ("English missing: {field} (Chinese: '{chinese}')", "Texts go in the en: block, names in name_en / title_en (see docs/fields.md). Drop --strict-en to allow it."),
+    },
+    "missing_en_page": {
+        "zh": ("页面没有英文版：缺少 content/{field}", "把页面的英文写在 content/{field}（与中文页面同名，放在 content/en/ 下）。"),
+        "en": ("page has no English: content/{field} is missing", "Write the page's English in content/{field}."),
+    },
     "invalid": {
         "zh": ("值不符合要求：{detail}", "对照 docs/fields.md 中的字段说明修改。"),
         "en": ("invalid value: {detail}", "See docs/fields.md."),

@@ -152,10 +152,11 @@ _BARE_DOMAIN = re.compile(r"^(?:www\.|[\w-]+\.)+(?:com|cn|net|org|gov|edu|info|i
 def _body_links(data: dict) -> list[tuple[FieldPath, str]]:
     """Link targets written in Markdown fields, so unsafe ones are rejected with a message."""
     found = []
-    for name in ("body", "intro"):
-        text = data.get(name)
+    english = data.get("en") if isinstance(data.get("en"), dict) else {}
+    for at, text in [((name,), data.get(name)) for name in ("body", "intro")] + \
+                    [(("en", name), english.get(name)) for name in ("body", "intro")]:
         if isinstance(text, str):
-            found += [((name,), next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
+            found += [(at, next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
     return found
 
 
