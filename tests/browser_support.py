@@ -175,10 +175,18 @@ def site_server_factory():
 # --- the browser ------------------------------------------------------------------------------------------
 
 
+_running: list["Browser"] = []  # every test module that imports the fixture gets a copy of its own, and
+# Playwright's sync API cannot start twice in one thread: the first copy starts the browser, later ones share it
+# (session fixtures end in reverse order, so the first ends last)
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator["Browser"]:
     """One headless system Chromium for the whole session (skips/fails per require_browser)."""
     require_browser()
+    if _running:
+        yield _running[0]
+        return
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -187,9 +195,11 @@ def chromium_browser() -> Iterator["Browser"]:
     except Exception as error:
         playwright.stop()
         pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}", pytrace=False)
+    _running.append(browser)
     try:
         yield browser
     finally:
+        _running.clear()
         browser.close()
         playwright.stop()
 
