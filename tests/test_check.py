@@ -459,7 +459,7 @@ def _html_video(root: Path) -> int:
 def _huge_image(root: Path) -> int:
     path = _media(root, "media/images/huge.png", PNG)
     with open(path, "r+b") as file:
-        file.truncate(3 * 1024 * 1024)  # sparse: 3 MB without writing 3 MB
+        file.truncate(13 * 1024 * 1024)  # sparse: 13 MB without writing 13 MB
     return _add_after_unit(root, "image: media/images/huge.png\n")
 
 
@@ -524,7 +524,7 @@ NEW_FAULTS: dict[str, Fault] = {
     "audio_as_image": Fault(CASE, _image_file("media/audio/treat-first-pay-later.ogg", None), "image", "内容是 OGG"),
     "entry_file_as_image": Fault(CASE, _image_file("2022/top-cases/chief-approval-officer.yaml", None), "image",
                                  "不在 cases/media/"),
-    "image_too_large": Fault(CASE, _huge_image, "image", "超过上限 2 MB"),
+    "image_too_large": Fault(CASE, _huge_image, "image", "超过上限 12 MB"),
     "hash_in_media_name": Fault(CASE, _image_file("media/images/a#1.png", PNG), "image", "网址不能用的字符"),
     "space_in_media_name": Fault(CASE, _image_file("'media/images/a b.png'", None), "image", "网址不能用的字符"),
     "percent_in_media_name": Fault(CASE, _image_file("media/images/a%20b.png", PNG), "image", "网址不能用的字符"),
