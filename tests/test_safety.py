@@ -364,3 +364,23 @@ def test_every_message_code_in_the_code_has_a_chinese_and_english_message() -> N
 ])
 def test_media_type_is_told_by_content(head: bytes, expected: str) -> None:
     assert media.sniff(head) == expected
+
+
+def test_the_preview_survives_hostile_files_and_recovers(project: Path) -> None:
+    """The inputs that crashed the process (deep nesting: SIGSEGV) or gave tracebacks (a dangling link)
+    show on the preview's problem page; the page comes back once they are removed."""
+    from test_preview import CASE_PAGE, TITLE, get, preview, wait_for
+    from publisher.preview import MARK
+
+    deep = project / "cases/2022/top-cases/deep.yaml"
+    dangling = project / "cases/2022/top-cases/gone.yaml"
+    with preview(project) as base:
+        assert TITLE in get(base + CASE_PAGE)
+        deep.write_text("x: " + "[" * 50_000, encoding="utf-8")
+        dangling.symlink_to("/nonexistent/gone.yaml")
+        wait_for(lambda: MARK in get(base + CASE_PAGE), 30, "the problem page shows the hostile files")
+        body = get(base + CASE_PAGE)
+        assert "deep.yaml" in body and "gone.yaml" in body, body
+        deep.unlink()
+        dangling.unlink()
+        wait_for(lambda: TITLE in get(base + CASE_PAGE), 30, "the case page comes back after the fix")
