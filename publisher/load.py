@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from . import schema
 from .media import MEDIA_FOLDER
 from .problems import Problem
 from .schema import UNSAFE_CHARS
@@ -465,6 +466,6 @@ def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Probl
         return None, [Problem(path, "empty", args={"kind": kind})]
     if not isinstance(data, dict):
         return None, [Problem(path, "not_mapping", 1, 1, "", {"kind": kind})]
-    if kind != "site" and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+    if kind != "site" and not re.fullmatch(schema.SLUG_PATTERN, slug):
         return None, [Problem(path, "file_name", args={"value": path.name})]
     return RawEntry(path, kind, slug, year, data, locations), []

@@ -7,8 +7,11 @@ Every fault has a code; MESSAGES maps it to a message and a hint in Chinese
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .launch import build_command
 
 # code -> lang -> (message, hint). `{…}` fields come from Problem.args.
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
@@ -29,15 +32,15 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("file is not UTF-8 (undecodable byte at offset {byte})", "Re-save the file as UTF-8 (VS Code: click the encoding in the status bar, 'Save with Encoding', 'UTF-8')."),
     },
     "empty": {
-        "zh": ("文件是空的", "用 python build.py new {kind} 生成带全部字段的模板，或删除这个文件。"),
-        "en": ("file is empty", "Run python build.py new {kind} for a template with every field, or delete the file."),
+        "zh": ("文件是空的", "用 {build_py} new {kind} 生成带全部字段的模板，或删除这个文件。"),
+        "en": ("file is empty", "Run {build_py} new {kind} for a template with every field, or delete the file."),
     },
     "too_large": {
         "zh": ("文件太大（{size} 字节，上限 {limit} 字节）", "条目文件只放文字；图片、音频、视频请放到 cases/media/ 下并在字段里写路径。"),
         "en": ("file too large ({size} bytes, limit {limit})", "Entry files hold text only; put media under cases/media/ and reference it by path."),
     },
     "not_mapping": {
-        "zh": ("文件内容应是“字段: 值”的列表", "每行以字段名开头，如 title: 标题。参考 python build.py new {kind} 生成的模板。"),
+        "zh": ("文件内容应是“字段: 值”的列表", "每行以字段名开头，如 title: 标题。参考 {build_py} new {kind} 生成的模板。"),
         "en": ("the file must be a mapping of 'field: value' lines", "Start each line with a field name, e.g. title: ..."),
     },
     "duplicate_key": {
@@ -65,8 +68,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("required field '{field}' is missing", "Add a line '{field}: ...' (see docs/fields.md)."),
     },
     "type": {
-        "zh": ("值的类型不对：应为{expected}，实际是“{value}”", "{expected_hint}"),
-        "en": ("wrong type: expected {expected}, got '{value}'", "{expected_hint}"),
+        "zh": ("写法不对：这里要写{expected}，{got}", "{expected_hint}"),
+        "en": ("expected {expected}, {got}", "{expected_hint}"),
     },
     "choice": {
         "zh": ("“{value}”不是可选值{suggestion}", "可选值：{allowed}。"),
@@ -87,6 +90,10 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "blank": {
         "zh": ("内容不能为空", "填写内容，或删除这个可选字段。"),
         "en": ("must not be blank", "Fill it in, or remove the optional field."),
+    },
+    "placeholder": {
+        "zh": ("还是模板里的示例文字“{value}”", "改成这个条目自己的内容；用不到的可选字段，在行首加“# ”或删掉这几行。"),
+        "en": ("still the template's example text '{value}'", "Replace it with this entry's own text; comment out or delete optional fields you do not use."),
     },
     "date": {
         "zh": ("日期格式不对：“{value}”", "日期写成 YYYY-MM-DD，如 2022-10-26（不加引号）。"),
@@ -143,6 +150,14 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "no_site": {
         "zh": ("缺少全站设置文件 cases/site.yaml", "从演示项目复制 cases/site.yaml 并修改。"),
         "en": ("cases/site.yaml is missing", "Copy cases/site.yaml from the demo and edit it."),
+    },
+    "missing_en": {
+        "zh": ("缺少英文：{field}（中文：“{chinese}”）", "英文写在 en: 块里，名称的英文写在 name_en、title_en 这类字段里（见 docs/fields.md、docs/english.md）。暂不翻译时，检查不加 --strict-en 即可。"),
+        "en": ("English missing: {field} (Chinese: '{chinese}')", "Texts go in the en: block, names in name_en / title_en (see docs/fields.md). Drop --strict-en to allow it."),
+    },
+    "missing_en_page": {
+        "zh": ("页面没有英文版：缺少 content/{field}", "把页面的英文写在 content/{field}（与中文页面同名，放在 content/en/ 下）。"),
+        "en": ("page has no English: content/{field} is missing", "Write the page's English in content/{field}."),
     },
     "invalid": {
         "zh": ("值不符合要求：{detail}", "对照 docs/fields.md 中的字段说明修改。"),
@@ -248,12 +263,64 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 EXPECTED = {
-    "int": ("整数", "名次等数字直接写阿拉伯数字，如 rank: 3，不要写汉字或加引号。", "a whole number", "Write digits, e.g. rank: 3."),
-    "str": ("文字", "直接写文字；以特殊符号开头时给整个值加上半角引号。", "text", "Write the text; quote it if it starts with a symbol."),
-    "bool": ("true 或 false", "写 true 或 false。", "true or false", "Write true or false."),
+    "int": ("整数（阿拉伯数字）", "名次等数字直接写阿拉伯数字，如 rank: 3，不要写汉字，也不要加引号。", "a whole number", "Write digits, e.g. rank: 3."),
+    "str": ("文字", "数字、日期、true/false 会被当成别的东西：给整个值加上半角引号，如 value: \"50\"，它就是文字了。",
+            "text", "Numbers, dates and true/false are read as such: put the whole value in straight quotes, e.g. \"50\"."),
+    "bool": ("true 或 false", "写 true（是）或 false（否），不加引号。", "true or false", "Write true or false."),
     "list": ("列表", "每项另起一行，以“- ”开头。", "a list", "Put each item on its own line starting with '- '."),
     "dict": ("一组“字段: 值”", "在下一行缩进两格写子字段。", "a group of 'field: value' lines", "Indent the sub-fields by two spaces on the next lines."),
 }
+
+EMPTY_HINT = {"zh": "在冒号后面空一格，写上内容；用不到的可选字段，在行首加“# ”。",
+              "en": "Write the value after the colon and a space; comment out an optional field you do not use."}
+
+# What an editor wrote, in their words (validate.py passes the YAML type of the value as `got`).
+WRITTEN = {
+    "number": ("数字", "a number"), "bool": ("true/false", "true/false"), "date": ("日期", "a date"),
+    "list": ("一个列表", "a list"), "dict": ("一组子字段", "a group of fields"), "text": ("文字", "text"),
+}
+
+# Lists as an editor names their items: field → (noun, measure word), for "第 2 条亮点的 value".
+LIST_ITEMS = {
+    "highlights": ("亮点", "条", "highlight"), "sources": ("来源", "条", "source"), "tags": ("标签", "个", "tag"),
+    "cases": ("相关案例", "个", "related case"), "figures": ("首页数据", "项", "figure"),
+    "districts": ("区（市）", "个", "district"),
+}
+
+
+def readable_field(field: str, lang: str = "zh") -> str:
+    """`highlights[1].value` as the editor sees it in the file: "第 2 条亮点的 value"; "" for a plain top-level field."""
+    parts = re.findall(r"([^.\[\]]+)((?:\[\d+\])*)", field)
+    if len(parts) <= 1 and not (parts and parts[0][1]):
+        return ""
+    words = []
+    for name, indexes in parts:
+        numbers = [int(n) + 1 for n in re.findall(r"\d+", indexes)]
+        if not numbers:
+            words.append(name)
+            continue
+        noun, measure, english = LIST_ITEMS.get(name, (None, None, f"{name} item"))
+        if lang != "zh":
+            words.append(f"{english} {numbers[0]}")
+        elif noun:
+            words.append(f"第 {numbers[0]} {measure}{noun}")
+        else:
+            words.append(f"{name} 的第 {numbers[0]} 项")
+    if lang != "zh":
+        return ", ".join(words)
+    joined = "的".join(words)  # a space between Chinese and a field name, as the rest of the message does
+    return re.sub(r"的(?=[A-Za-z])", "的 ", re.sub(r"(?<=[A-Za-z0-9_])的", " 的", joined))
+
+
+def _written(args: dict[str, object], lang: str) -> str:
+    """ "现在写的是数字“50”" — what was written instead, for the `type` message."""
+    got = str(args.get("got") or "")
+    if got == "none":
+        return "现在是空的" if lang == "zh" else "the value is empty"
+    zh, en = WRITTEN.get(got, ("", ""))
+    if lang == "zh":
+        return f"现在写的是{zh}“{args.get('value')}”"
+    return f"got {en} '{args.get('value')}'" if en else f"got '{args.get('value')}'"
 
 
 @dataclass(frozen=True)
@@ -266,6 +333,7 @@ class Problem:
     column: int | None = None
     field: str = ""
     args: dict[str, object] = dataclasses.field(default_factory=dict)
+    warning: bool = False  # reported, but does not stop the command (e.g. a placeholder under `check`)
 
     def format(self, lang: str = "zh", root: Path | None = None) -> str:
         where, label, message, hint = self.parts(lang, root)
@@ -275,16 +343,31 @@ class Problem:
     def parts(self, lang: str = "zh", root: Path | None = None) -> tuple[str, str, str, str]:
         """Where (file:line:column), which field, what is wrong, what to do."""
         message, hint = MESSAGES[self.code][lang]
-        args = {"field": self.field, **self.args}
+        args = {"field": self.field, "build_py": build_command(), **self.args}
         args["suggestion"] = _suggestion(str(args.get("suggestion") or ""), lang)
         if args.get("expected") in EXPECTED:
             zh, zh_hint, en, en_hint = EXPECTED[str(args["expected"])]
             args["expected"], args["expected_hint"] = (zh, zh_hint) if lang == "zh" else (en, en_hint)
+        if self.code == "type":
+            if args.get("got") == "none":
+                args["expected_hint"] = EMPTY_HINT[lang]
+            args["got"] = _written(args, lang)
         message, hint = _fill(message, args), _fill(hint, args)
         where = _relative(self.path, root)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
+        message = _as_seen(message, self.field, self.warning, lang)
         return where, self.field or "-", message, hint
+
+
+def _as_seen(message: str, field: str, warning: bool, lang: str) -> str:
+    """The message led by the field as the editor sees it in the file, and marked when only a warning."""
+    readable = readable_field(field, lang)
+    if readable:
+        message = f"{readable}：{message}" if lang == "zh" else f"{readable}: {message}"
+    if warning:
+        message = ("提醒：" if lang == "zh" else "warning: ") + message
+    return message
 
 
 def _suggestion(candidate: str, lang: str) -> str:

@@ -7,6 +7,7 @@ that exist. Every problem is collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import typing
@@ -73,7 +74,7 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem(kind, char=char_name(found.group()) if found else "")
     expected = _expected_type(kind)
     if expected:
-        return problem("type", value=shown, expected=expected)
+        return problem("type", value=shown, expected=expected, got=_written_as(value))
     return problem("invalid", detail=detail.get("msg", kind))
 
 
@@ -99,6 +100,17 @@ def _expected_type(kind: str) -> str | None:
         if kind.startswith(prefix):
             return expected
     return None
+
+
+def _written_as(value: object) -> str:
+    """What YAML made of the editor's value, for "这里要写文字，现在写的是数字“50”"."""
+    if value is None:
+        return "none"
+    for kind, types in (("bool", bool), ("number", (int, float)), ("date", (dt.date,)), ("list", (list, tuple)),
+                        ("dict", dict)):
+        if isinstance(value, types):
+            return kind
+    return "text"
 
 
 def _show(value: object) -> str:
@@ -140,10 +152,11 @@ _BARE_DOMAIN = re.compile(r"^(?:www\.|[\w-]+\.)+(?:com|cn|net|org|gov|edu|info|i
 def _body_links(data: dict) -> list[tuple[FieldPath, str]]:
     """Link targets written in Markdown fields, so unsafe ones are rejected with a message."""
     found = []
-    for name in ("body", "intro"):
-        text = data.get(name)
+    english = data.get("en") if isinstance(data.get("en"), dict) else {}
+    for at, text in [((name,), data.get(name)) for name in ("body", "intro")] + \
+                    [(("en", name), english.get(name)) for name in ("body", "intro")]:
         if isinstance(text, str):
-            found += [((name,), next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
+            found += [(at, next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
     return found
 
 

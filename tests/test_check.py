@@ -206,7 +206,7 @@ FAULTS: dict[str, Fault] = {
     "duplicate_key": Fault(CASE, _duplicate, "unit", "重复出现"),
     "unknown_field": Fault(CASE, _unknown, "sumary", "是不是“summary”"),
     "missing_field": Fault(CASE, _missing, "unit", "缺少必填字段“unit”"),
-    "wrong_type": Fault(CASE, _wrong_type, "rank", "应为整数"),
+    "wrong_type": Fault(CASE, _wrong_type, "rank", "要写整数"),
     "rank_range": Fault(CASE, _range, "rank", "超出范围"),
     "rank_taken": Fault(CASE2, _rank_taken, "rank", "与 smart-form-registration.yaml 重复"),
     "ranking_full": Fault("cases/2022/top-cases", _ranking_full, "-", "最多 10 个", line=None),
@@ -584,3 +584,18 @@ def test_new_entry_beside_a_folder_named_like_it(project: Path, capsys: pytest.C
     code = cli(project, ["new", "case", "--year", "2023"])
     assert code == 0, capsys.readouterr()
     assert not Path("/nonexistent/target.yaml").exists()
+
+
+def test_fields_are_named_as_the_editor_sees_them_in_the_file(project: Path, capsys: pytest.CaptureFixture) -> None:
+    path = project / CASE
+    text = path.read_text(encoding="utf-8")
+    value_line = re.search(r"^    value: .*$", text, re.M).group(0)
+    path.write_text(text.replace(value_line, "    value: 50", 1).replace("unit: 青岛市行政审批服务局", "unit:"),
+                    encoding="utf-8")
+    code, output = run_check(project, capsys)
+    assert code == 1
+    number = line_of(path, "    value: 50")
+    assert f"{CASE}:{number}:5: highlights[0].value: 第 1 条亮点的 value：写法不对：这里要写文字，现在写的是数字“50”" in output
+    assert 'value: "50"' in output  # the hint shows the fix
+    assert f"{CASE}:{line_of(path, 'unit:')}:1: unit: 写法不对：这里要写文字，现在是空的" in output
+    assert "应为" not in output and "None" not in output
