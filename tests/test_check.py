@@ -8,6 +8,7 @@ the field and the message — and that no traceback ever reaches the editor.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -132,8 +133,14 @@ def _unknown_case(root: Path) -> int:
     return line_of(path, "  - chief-approval-oficer")
 
 
+def _drop_image(path: Path) -> None:
+    """The demo case has a picture now: remove it before a test writes its own `image:` line."""
+    path.write_text(re.sub(r"^image: .*\n", "", path.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+
+
 def _missing_image(root: Path) -> int:
     path = root / CASE
+    _drop_image(path)
     replace(path, "unit: 青岛市行政审批服务局\n", "unit: 青岛市行政审批服务局\nimage: media/images/missing.jpg\n")
     return line_of(path, "image:")
 
@@ -306,6 +313,8 @@ HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
 def _add_after_unit(root: Path, lines: str, path: str = CASE) -> int:
     """Insert `lines` after the case's unit line; returns the line number of the first inserted line."""
     file = root / path
+    if re.search(r"^image: ", lines, re.M):
+        _drop_image(file)
     replace(file, "unit: 青岛市行政审批服务局\n", "unit: 青岛市行政审批服务局\n" + lines)
     return line_of(file, lines.splitlines()[0])
 
@@ -435,16 +444,18 @@ def _image_file(rel: str, content: bytes | None, field: str = "image") -> Callab
 
 
 def _linked_image(root: Path) -> int:
-    (root / "cases/media/images").mkdir(parents=True)
+    (root / "cases/media/images").mkdir(parents=True, exist_ok=True)  # the demo has the folder now
     (root / "cases/media/images/passwd.png").symlink_to("/etc/passwd")
     return _add_after_unit(root, "image: media/images/passwd.png\n")
 
 
 def _linked_media_folder(root: Path) -> int:
-    outside = root / "outside"
-    outside.mkdir()
+    outside, images = root / "outside", root / "cases/media/images"
+    if images.is_dir():  # the demo's own pictures move along, so only the link itself is at fault
+        shutil.move(str(images), str(outside))
+    outside.mkdir(exist_ok=True)
     (outside / "a.png").write_bytes(PNG)
-    (root / "cases/media/images").symlink_to(outside, target_is_directory=True)
+    images.symlink_to(outside, target_is_directory=True)
     return _add_after_unit(root, "image: media/images/a.png\n")
 
 
