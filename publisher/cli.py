@@ -89,7 +89,7 @@ def links(lang: str, site_dir: Path, site_url: str | None) -> int:
     from .linkcheck import check_site
 
     if not (site_dir / "index.html").is_file():
-        _say(lang, f"{site_dir} 里没有网站，请先运行 python build.py build", f"No site in {site_dir}: run build first.")
+        _say(lang, f"{site_dir} 里没有网站，请先运行 {build_command('build')}", f"No site in {site_dir}: run build first.")
         return 1
     problems = check_site(site_dir, site_url)
     for problem in problems:
@@ -122,9 +122,9 @@ def serve(root: Path, lang: str, dev_addr: str | None, open_browser: bool = Fals
         if error.errno not in (errno.EADDRINUSE, 10048):  # 10048: Windows' WSAEADDRINUSE
             raise
         _say(lang, f"端口 {port} 已被占用（也许另一个预览还开着）。请关掉它，或改用空闲的端口："
-                   f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}",
+                   f"{build_command('serve')} --dev-addr {host}:{_next_free_port(host, port)}",
              f"Port {port} is in use. Close the other preview, or run: "
-             f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}")
+             f"{build_command('serve')} --dev-addr {host}:{_next_free_port(host, port)}")
         return 1
     return 0
 
