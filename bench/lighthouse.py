@@ -138,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs = [run_lighthouse(base + PAGES[name], Path(scratch) / f"{name}-{i}.json") for i in range(args.runs)]
                 each = " ".join(f"{r['performance']}/{r['accessibility']}/{r['lcp_s']:.2f}" for r in runs)
                 failing = sorted({a for r in runs for a in r["failing_accessibility"]})
-                print(f"{name:<11} {statistics.median(r['performance'] for r in runs):>5} "
-                      f"{statistics.median(r['accessibility'] for r in runs):>5} {statistics.median(r['lcp_s'] for r in runs):>6.2f}   "
+                print(f"{name:<11} {statistics.median([r['performance'] for r in runs]):>5} "
+                      f"{statistics.median([r['accessibility'] for r in runs]):>5} {statistics.median([r['lcp_s'] for r in runs]):>6.2f}   "
                       f"{each}   {', '.join(failing) or '-'}", flush=True)
         finally:
             server.shutdown()
