@@ -105,7 +105,7 @@ def entry_ld(entry: Entry, url: str, image: str, site_name: str) -> dict:
     person = {"@context": "https://schema.org", "@type": "Person", "name": e.name, "url": url,
               "mainEntityOfPage": url, "image": image, "worksFor": {"@type": "Organization", "name": e.organization}}
     if entry.kind == "person":
-        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()),
+        return {**person, "jobTitle": e.role, "description": entry.excerpt,
                 "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
     extra = {"alternateName": e.name_en} if e.name_en else {}
     return {**person, **extra, "jobTitle": schema.KIND_TITLES["ambassador"], "description": e.quote,

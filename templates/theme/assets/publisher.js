@@ -1,5 +1,5 @@
 /* Ambassador wall filter: narrows the grid by identity and region, on the page itself.
-   Without JavaScript every ambassador stays visible. State lives in the query string
+   Without JavaScript every ambassador stays visible and the form stays hidden (it could not filter). State lives in the query string
    (?identity=scholar&region=青岛) so a filtered wall can be shared. */
 (function () {
   "use strict";
@@ -39,6 +39,7 @@
       if (region && Array.prototype.some.call(form.elements.region.options, function (o) { return o.value === region; }))
         form.elements.region.value = region;
     }
+    form.hidden = false;
     form.addEventListener("change", function () { apply(true); });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply(false);
