@@ -107,6 +107,9 @@ def run_lighthouse(url: str, out: Path) -> dict:
     return {"performance": round(report["categories"]["performance"]["score"] * 100),
             "accessibility": round(report["categories"]["accessibility"]["score"] * 100),
             "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
+            "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
+            "tbt_ms": audits["total-blocking-time"]["numericValue"],
+            "cls": audits["cumulative-layout-shift"]["numericValue"],
             "failing_accessibility": failing}
 
 
@@ -132,14 +135,17 @@ def main(argv: list[str] | None = None) -> int:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gzip_handler(site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        print(f"{'page':<11} {'perf':>5} {'a11y':>5} {'LCP s':>6}   runs (perf/a11y/LCP)   failing a11y audits")
+        print(f"{'page':<11} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'FCP s':>6} {'TBT ms':>7} {'CLS':>6}   "
+              "runs (perf/a11y/LCP)   failing a11y audits")
         try:
             for name in args.pages.split(","):
                 runs = [run_lighthouse(base + PAGES[name], Path(scratch) / f"{name}-{i}.json") for i in range(args.runs)]
                 each = " ".join(f"{r['performance']}/{r['accessibility']}/{r['lcp_s']:.2f}" for r in runs)
                 failing = sorted({a for r in runs for a in r["failing_accessibility"]})
                 print(f"{name:<11} {statistics.median([r['performance'] for r in runs]):>5} "
-                      f"{statistics.median([r['accessibility'] for r in runs]):>5} {statistics.median([r['lcp_s'] for r in runs]):>6.2f}   "
+                      f"{statistics.median([r['accessibility'] for r in runs]):>5} "
+                      f"{statistics.median([r['lcp_s'] for r in runs]):>6.2f} {statistics.median([r['fcp_s'] for r in runs]):>6.2f} "
+                      f"{statistics.median([r['tbt_ms'] for r in runs]):>7.0f} {statistics.median([r['cls'] for r in runs]):>6.3f}   "
                       f"{each}   {', '.join(failing) or '-'}", flush=True)
         finally:
             server.shutdown()
