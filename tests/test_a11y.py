@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import DESKTOP, PHONE, chromium_browser, in_ci, open_page, site_server_factory  # noqa: F401
+from browser_support import DESKTOP, PHONE, in_ci, open_page
 from test_browser import (AMBASSADOR_PAGE, CASE_PAGE, CASES_RANKING, PAGES, PEOPLE_RANKING, PERSON_PAGE,  # noqa: F401
                           content, goto, phone, site)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import chromium_browser, open_page, site_server_factory  # noqa: F401
+from browser_support import open_page
 from publisher.critical_css import inline_critical_css, page_names, parse, selector_matches_names, subset
 from test_browser import PAGES, goto, site  # noqa: F401
 
