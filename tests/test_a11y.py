@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from browser_support import DESKTOP, PHONE, in_ci, open_page
+from browser_support import CHROMIUM, DESKTOP, PHONE, in_ci, open_page, require_browser
 from test_browser import (AMBASSADOR_PAGE, CASE_PAGE, CASES_RANKING, PAGES, PEOPLE_RANKING, PERSON_PAGE,  # noqa: F401
                           content, goto, phone, site)
 
@@ -242,3 +243,24 @@ def test_about_page_has_no_lone_sidebar(chromium_browser, site):  # noqa: F811
         assert page.locator(".md-sidebar--primary").evaluate_all(
             "els => els.filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden' "
             "&& e.querySelectorAll('a').length).length") == 0
+
+
+# --- Lighthouse's accessibility score (its performance score swings with the machine: bench/lighthouse.py) ---------
+
+LIGHTHOUSE = JS_DIR / "node_modules" / ".bin" / "lighthouse"
+# one page, the richest: a Lighthouse run takes 30–50 s here; axe above covers every page kind
+LIGHTHOUSE_PAGES = [CASE_PAGE]
+
+
+@pytest.mark.parametrize("path", LIGHTHOUSE_PAGES, ids=[p or "home" for p in LIGHTHOUSE_PAGES])
+def test_lighthouse_accessibility_is_100(site, axe_source, tmp_path, path):  # axe_source: npm ci has run
+    require_browser()
+    report = tmp_path / "report.json"
+    flags = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-sync"
+    subprocess.run([str(LIGHTHOUSE), site.url_for(path), "--quiet", "--output=json", f"--output-path={report}",
+                    "--only-categories=accessibility", f"--chrome-flags={flags}"],
+                   check=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    result = json.loads(report.read_text(encoding="utf-8"))
+    category = result["categories"]["accessibility"]
+    failing = [ref["id"] for ref in category["auditRefs"] if result["audits"][ref["id"]].get("score") == 0]
+    assert category["score"] == 1, f"{path or 'home'}: Lighthouse accessibility {category['score'] * 100:.0f}, failing {failing}"
