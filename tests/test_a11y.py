@@ -29,6 +29,7 @@ pytestmark = pytest.mark.browser
 JS_DIR = Path(__file__).resolve().parent / "js"
 AXE = JS_DIR / "node_modules" / "axe-core" / "axe.min.js"
 TAP = 44  # px: WCAG 2.5.5 and Apple's guideline for a thumb
+AUDITED = PAGES + ["en/", f"en/{CASE_PAGE}", "en/ambassadors/", "en/about/"]  # and the English edition
 # axe's "experimental" and best-practice rules are included: Lighthouse runs several of them
 AXE_OPTIONS = {"resultTypes": ["violations", "passes"]}
 
@@ -64,7 +65,7 @@ def describe(violations: list[dict]) -> str:
 def test_axe_finds_no_violations_on_any_page_kind(chromium_browser, site, axe_source, viewport):  # noqa: F811
     found = {}
     with open_page(chromium_browser, site.url, viewport=viewport) as page:
-        for path in PAGES:
+        for path in AUDITED:
             goto(page, site, path)
             result = run_axe(page, axe_source)
             assert result["passes"], f"{path or 'home'}: axe checked nothing"
