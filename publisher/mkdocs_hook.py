@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import content_pages, i18n, offline, pipeline, search, urls  # noqa: E402
+from publisher import content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -155,6 +155,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
         search.write_index(path, index)
+    critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
     _drop()
 
 
