@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline, schema
+from . import cms, pipeline, schema
 from .problems import ContentError
 from .export import write_derived
 from .scaffold import scaffold
@@ -186,7 +186,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python build.py", description="营商创新榜单网站：检查、生成、预览、新建条目")
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd = commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd.add_argument("--fix", action="store_true",
+                           help="先补回表单编辑器保存时去掉的首行 schema 注释 / first restore what the form editor drops")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
@@ -208,6 +210,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     lang = pipeline.language()
     try:
         if args.command == "check":
+            if args.fix:  # --- form editor (issue 15): publisher/cms.py restores what the CMS drops ---
+                for fixed in cms.normalise_tree(root):
+                    print(f"{fixed.relative_to(root).as_posix()}: " + ("已补回首行注释" if lang == "zh" else "schema line restored"))
             return check(root, lang)
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url)

@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import pipeline, search  # noqa: E402
+from publisher import cms, pipeline, search  # noqa: E402
 from publisher.cache import Memo  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
@@ -41,6 +41,7 @@ FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by cont
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["dirty"] = dirty  # `serve --dirty` rebuilds changed pages only: nothing to remember then
+    _state["serving"] = command == "serve"  # the form editor (/admin/) is served while previewing
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -79,6 +80,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
+    # --- form editor (/admin/), issue 15: publisher/cms.py decides what is served ---------------------
+    root = Path(config.config_file_path).resolve().parent
+    for site_path, source in cms.admin_files(root, bool(_state.get("serving")), result.catalog.site,
+                                             [edition.year for edition in result.catalog.editions]).items():
+        given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
+        files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
+    # --- end form editor --------------------------------------------------------------------------------
     _state["fingerprinted"] = _fingerprint(files, config)
     return files
 
