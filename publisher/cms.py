@@ -67,6 +67,14 @@ MEDIA_PATTERN = _pattern(schema.MediaPath)
 LINK_PATTERN = _pattern(schema.Link)
 
 
+# Advice that only makes sense in a YAML file (the form quotes, picks dates and stores paths itself).
+YAML_ONLY = re.compile(r"[；;，,]\s*(请加引号|格式\s*YYYY-MM-DD|相对于 cases/ 文件夹)")
+
+
+def _hint(description: str) -> str:
+    return YAML_ONLY.sub("", description)
+
+
 def _label(description: str, name: str) -> str:
     """The short label before the first comma or bracket: '名次，1–10，…' → '名次'."""
     short = re.split(r"[，,（(：:；;]", description or name, maxsplit=1)[0].strip()
@@ -96,8 +104,8 @@ def _field(name: str, node: dict, required: bool, defs: dict, kind: str, year: i
     description = node.get("description", "")
     node, _ = _resolve(node, defs)
     field = {"name": name, "label": _label(description, name)}
-    if description and description != field["label"]:
-        field["hint"] = description
+    if _hint(description) not in ("", field["label"]):
+        field["hint"] = _hint(description)
     field["required"] = required
     return {**field, **_widget(name, node, defs, kind, year)}
 
