@@ -9,7 +9,7 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import schema, urls
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,6 @@ class Entry:
     year: int | None
     source: Path
     data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
-    digest: str  # hash of its file's place and content: changes whenever its data can
 
     @property
     def name(self) -> str:
@@ -30,10 +29,8 @@ class Entry:
 
     @property
     def url(self) -> str:
-        """Site-relative URL (directory style)."""
-        if self.kind == "ambassador":
-            return f"ambassadors/{self.slug}/"
-        return f"{self.year}/{schema.KIND_FOLDERS[self.kind]}/{self.slug}/"
+        """Its page's site path."""
+        return urls.entry(self.kind, self.slug, self.year)
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,24 @@
-"""The commands editors and CI run: check, build, serve, new (see build.py)."""
+"""The commands editors and CI run: check, build, serve, new, links, schemas (see build.py).
+
+`build` is the whole path to a published site: check the entries, then, holding the build lock,
+let MkDocs build a fresh folder (mkdocs_hook.build_site → pipeline.prepare) and swap it in.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import logging
+import errno
 import os
 import re
 import shutil
-import subprocess
+import socket
 import sys
-import tempfile
 from pathlib import Path
 
-from . import cms, pipeline, schema
-from .problems import ContentError
+from . import cms, pipeline, schema, sitedir
 from .export import write_derived
+from .problems import ContentError
 from .scaffold import scaffold
 
 KIND_LABELS = {"case": "案例", "person": "人物", "ambassador": "大使"}
@@ -25,14 +28,10 @@ def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
 
-def check(root: Path, lang: str, render: bool = True) -> int:
-    """Validate every entry (and, unless `render` is off, render every page in memory); print every problem.
-
-    `build` validates without rendering: the MkDocs hook renders once, with the site's URL,
-    and reports template errors itself.
-    """
+def check(root: Path, lang: str) -> int:
+    """Validate every entry and render every page in memory; print every problem."""
     try:
-        catalog = pipeline.run(root).catalog if render else pipeline.load(root)
+        catalog = pipeline.prepare(root).catalog
     except ContentError as error:
         print(error.report(lang, root), file=sys.stderr)
         return 1
@@ -47,68 +46,34 @@ def check(root: Path, lang: str, render: bool = True) -> int:
     return 0
 
 
-def _reproducible_date(root: Path) -> None:
-    """Pin MkDocs' build date (sitemap, gzip headers) to the last commit, so equal input gives equal output."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return
-    try:
-        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        stamp = ""
-    os.environ["SOURCE_DATE_EPOCH"] = stamp if stamp.isdigit() else "0"
-
-
-def _mkdocs_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.WARNING)
-
-
 def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None) -> int:
     """Check, build into a fresh folder beside `site_dir`, then swap it in: a failed build leaves the old site."""
-    if check(root, lang, render=False) != 0:
-        _say(lang, "网站没有更新（site/ 保持原样）。", "The site was not updated (site/ is unchanged).")
-        return 1
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from .mkdocs_hook import BuildFailed, build_site
 
-    _reproducible_date(root)
-    _mkdocs_logging()
+    unchanged = ("网站没有更新（site/ 保持原样）。", "The site was not updated (site/ is unchanged).")
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    for stale in site_dir.parent.glob(f".{site_dir.name}-[no][el][wd]-*"):  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
-    try:
-        overrides = {"site_url": site_url} if site_url else {}
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(fresh), strict=True, **overrides)
-        mkdocs_build(config)
-    except (Abort, ConfigurationError, Exception) as error:  # noqa: BLE001 — any failure leaves site/ untouched
-        shutil.rmtree(fresh, ignore_errors=True)
-        if os.environ.get("PUBLISHER_DEBUG"):
-            raise
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        _say(lang, "构建失败，网站没有更新（site/ 保持原样）。", "Build failed; site/ is unchanged.")
-        return 1
-    except BaseException:  # interrupted: clean up, keep the old site
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    _swap(fresh, site_dir)
+    with sitedir.locked(site_dir, on_wait=lambda: _say(lang, "另一个构建正在进行，等它结束……",
+                                                       "Another build is running; waiting for it …")):
+        sitedir.repair(site_dir)
+        try:
+            pipeline.load(root)  # the entries' problems, in the editor's language, before MkDocs starts
+        except ContentError as error:
+            print(error.report(lang, root), file=sys.stderr)
+            _say(lang, *unchanged)
+            return 1
+        fresh = sitedir.fresh_folder(site_dir)
+        try:
+            build_site(root, fresh, site_url)
+        except BaseException as error:  # noqa: BLE001 — whatever stops the build, the old site stays
+            shutil.rmtree(fresh, ignore_errors=True)
+            if not isinstance(error, Exception) or os.environ.get("PUBLISHER_DEBUG"):
+                raise
+            print(error if isinstance(error, BuildFailed) else f"{type(error).__name__}: {error}", file=sys.stderr)
+            _say(lang, "构建失败，" + unchanged[0], "Build failed. " + unchanged[1])
+            return 1
+        sitedir.swap_in(fresh, site_dir)
     _say(lang, f"网站已生成：{site_dir}", f"Site built: {site_dir}")
     return 0
-
-
-def _swap(fresh: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
-    fresh.chmod(0o755)  # mkdtemp makes it private; a web server must read it
-    if site_dir.exists():
-        site_dir.rename(old)
-    fresh.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def links(lang: str, site_dir: Path, site_url: str | None) -> int:
@@ -130,18 +95,46 @@ def links(lang: str, site_dir: Path, site_url: str | None) -> int:
     return 0
 
 
-def serve(root: Path, lang: str, dev_addr: str) -> int:
-    if check(root, lang) != 0:
-        _say(lang, "请先修正上面的问题；预览会在文件保存后自动刷新。", "Fix the problems above first.")
-        return 1
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(root: Path, lang: str, dev_addr: str | None, open_browser: bool = False) -> int:
+    """The live preview. Problems in the entries show in the browser (publisher/preview.py), never as a hang."""
+    from .mkdocs_hook import serve_site
+    from .preview import problem_page
 
-    _mkdocs_logging()
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    _say(lang, f"预览地址：http://{dev_addr}/ （修改条目、模板或页面后自动刷新；Ctrl+C 停止）",
-         f"Preview at http://{dev_addr}/ (rebuilds on change; Ctrl+C stops)")
-    mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    host, _, port_text = (dev_addr or DEV_ADDR).rpartition(":")
+    port = int(port_text) if port_text.isdigit() else 8000
+    if dev_addr is None and not _port_free(host, port):  # the default port is taken: take the next free one
+        taken, port = port, _next_free_port(host, port)
+        _say(lang, f"端口 {taken} 已被占用（也许另一个预览还开着），改用端口 {port}。",
+             f"Port {taken} is in use (another preview?); using port {port}.")
+    _say(lang, f"预览地址：http://{host}:{port}/ （修改条目、模板或页面后自动刷新；有问题时浏览器里会列出来；Ctrl+C 停止）",
+         f"Preview at http://{host}:{port}/ (rebuilds on every save; problems show in the browser; Ctrl+C stops)")
+    try:
+        serve_site(root, host, port, open_browser, lambda error: problem_page(error, root, lang))
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, 10048):  # 10048: Windows' WSAEADDRINUSE
+            raise
+        _say(lang, f"端口 {port} 已被占用（也许另一个预览还开着）。请关掉它，或改用空闲的端口："
+                   f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}",
+             f"Port {port} is in use. Close the other preview, or run: "
+             f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}")
+        return 1
     return 0
+
+
+DEV_ADDR = "127.0.0.1:8000"
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _next_free_port(host: str, port: int) -> int:
+    return next((p for p in range(port + 1, port + 100) if _port_free(host, p)), 0)
 
 
 def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) -> int:
@@ -193,7 +186,8 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
     serve_cmd = commands.add_parser("serve", help="本地预览 / live preview")
-    serve_cmd.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve_cmd.add_argument("--dev-addr", default=None, help=f"地址与端口，默认 {DEV_ADDR}")
+    serve_cmd.add_argument("--open", action="store_true", help="打开浏览器 / open the browser")
     new_cmd = commands.add_parser("new", help="新建条目 / new entry file")
     new_cmd.add_argument("kind", choices=list(KIND_LABELS))
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
@@ -204,10 +198,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     links_cmd.add_argument("--site-url", default=None, help="网站地址（默认取自 site/robots.txt）/ default: from robots.txt")
     args = parser.parse_args(argv)
 
-    previous = os.environ.get("PUBLISHER_LANG")
-    if args.lang:
-        os.environ["PUBLISHER_LANG"] = args.lang  # the MkDocs hook reports in this language too
-    lang = pipeline.language()
+    lang = args.lang or "zh"
     try:
         if args.command == "check":
             if args.fix:  # --- form editor (issue 15): publisher/cms.py restores what the CMS drops ---
@@ -217,7 +208,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url)
         if args.command == "serve":
-            return serve(root, lang, args.dev_addr)
+            return serve(root, lang, args.dev_addr, args.open)
         if args.command == "links":
             return links(lang, args.site_dir, args.site_url)
         if args.command == "schemas":
@@ -227,8 +218,3 @@ def main(root: Path, argv: list[str] | None = None) -> int:
         return new(root, lang, args.kind, args.slug, args.year)
     except KeyboardInterrupt:
         return 130
-    finally:
-        if previous is None:
-            os.environ.pop("PUBLISHER_LANG", None)
-        else:
-            os.environ["PUBLISHER_LANG"] = previous

@@ -36,6 +36,7 @@ _EXAMPLES = {
     "unknown_case": "cases:\n  - smart-form-registraton", "unknown_district": "district: 市南",
     "missing_file": "image: media/images/不存在.jpg", "video_source": "video:\n  title: 宣传片",
     "no_site": "（删掉了 cases/site.yaml）", "invalid": "",
+    "page_clash": "（手写了 content/archive.md，而“往届榜单”页是自动生成的）",
 }
 _PLACES = {"case": "cases/<年份>/top-cases/<英文短名>.yaml", "person": "cases/<年份>/top-people/<英文短名>.yaml",
            "ambassador": "cases/ambassadors/<英文短名>.yaml", "site": "cases/site.yaml"}

@@ -1,26 +1,31 @@
 """The one place our pipeline meets MkDocs (listed under `hooks:` in mkdocs.yml).
 
-on_config  read and validate entries, render pages (fail early, before MkDocs works)
-on_files   hand the rendered pages, the media they use, QR codes, share images and
-           robots.txt to MkDocs as generated files; fingerprint our own CSS and JS
-on_page_content  generated pages are finished HTML: skip Markdown for them; pages
-           whose search entries are remembered are marked for Material's search to skip
-on_env     give the theme the fingerprinted names (filter `fingerprinted`)
-on_post_build  complete the search index from the remembered entries and refine it
-           for Chinese sub-words
+Events, in the order MkDocs calls them:
+  on_config        run the pipeline once (pipeline.prepare → one `Build`); fail early on bad entries
+  on_files         hand MkDocs the generated pages, media, QR codes, share images and robots.txt;
+                   fingerprint our own CSS and JS
+  on_page_content  generated pages arrive as finished HTML: skip Markdown for them
+  on_env           give the theme the fingerprinted names (filter `fingerprinted`)
+  on_post_build    make the search index find Chinese sub-words; drop the Build
 
-Nothing else in the package imports MkDocs, so another builder that reads the
-same config (e.g. ProperDocs) only needs this file.
+`build_site()` and `serve_site()` are what `build.py` calls. Nothing else in the package imports
+MkDocs, so a builder that reads the same config (ProperDocs, the maintained continuation of
+MkDocs 1.x) needs nothing but this file: `properdocs build` builds the same site.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import importlib.metadata
 import json
+import logging
+import os
 import posixpath
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
 
@@ -31,63 +36,64 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
 from publisher import cms, pipeline, search  # noqa: E402
-from publisher.cache import Memo  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
-_state: dict[str, object] = {}
-_ABSENT = object()
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
 
 
+@dataclass
+class _Session:
+    """What this process's MkDocs run knows: whether it serves, and the current build."""
+
+    serving: bool = False
+    build: pipeline.Build | None = None  # made in on_config, dropped after on_post_build
+    html: dict[str, str] | None = None  # source file → finished HTML of each generated page
+    fingerprinted: dict[str, str] | None = None  # asset → its name with a content hash
+
+
+_session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
+
+
 def on_startup(command: str, dirty: bool) -> None:
-    _state["dirty"] = dirty  # `serve --dirty` rebuilds changed pages only: nothing to remember then
-    _state["serving"] = command == "serve"  # the form editor (/admin/) is served while previewing
+    _session.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
-    _state.pop("result", None)
-    _leave_chinese_segmentation_to_us()
     try:
-        result = pipeline.run(root, site_url=config.site_url or None)
+        build = pipeline.prepare(root, site_url=config.site_url or None)
     except ContentError as error:
-        raise PluginError("\n" + error.report(pipeline.language(), root)) from None
+        raise PluginError("\n" + error.report("zh", root)) from error
     except pipeline.TemplateFailure as error:
-        raise PluginError(str(error)) from None
-    _state["result"] = result
-    _state["html"] = {page.src_uri: page.html for page in result.pages}
-    _state["indexed"] = []
-    _state["search_memo"] = None if _state.get("dirty") else Memo(root / pipeline.CACHE_DIR / "search.sqlite",
-                                                                  _search_cache_version())
+        raise PluginError(str(error)) from error
+    _session.build = build
+    _session.html = {page.source: page.html for page in build.pages}
     if config.nav is None:
-        config.nav = pipeline.default_nav(result.catalog, Path(config.docs_dir))
+        config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
+    _leave_chinese_segmentation_to_us()
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    result: pipeline.Result = _state["result"]  # type: ignore[assignment]
-    for page in result.pages:
-        if files.get_file_from_path(page.src_uri) is not None:
-            raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名，请改名或删除 "
-                              f"(content/{page.src_uri} clashes with a generated page).")
-        # Entries are reached from rankings, not the nav (a full nav makes every page heavy).
-        files.append(File.generated(config, page.src_uri, content=page.front_matter(),
+    build = _current()
+    for page in build.pages:  # entries are reached from rankings, not the nav (a full nav makes every page heavy)
+        files.append(File.generated(config, page.source, content=page.front_matter(),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-    for site_path, source in result.files.items():
+    for site_path, source in build.files.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
-    for site_path, content in result.generated.items():
+    for site_path, content in build.generated.items():
         if files.get_file_from_path(site_path) is not None:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
     # --- form editor (/admin/), issue 15: publisher/cms.py decides what is served ---------------------
     root = Path(config.config_file_path).resolve().parent
-    for site_path, source in cms.admin_files(root, bool(_state.get("serving")), result.catalog.site,
-                                             [edition.year for edition in result.catalog.editions]).items():
+    for site_path, source in cms.admin_files(root, _session.serving, build.catalog.site,
+                                             [edition.year for edition in build.catalog.editions]).items():
         given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
         files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
     # --- end form editor --------------------------------------------------------------------------------
-    _state["fingerprinted"] = _fingerprint(files, config)
+    _session.fingerprinted = _fingerprint(files, config)
     return files
 
 
@@ -107,76 +113,156 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
 
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
-    rendered: dict[str, str] = _state["html"]  # type: ignore[assignment]
-    html = rendered.get(page.file.src_uri, html)
-    memo: Memo | None = _state["search_memo"]  # type: ignore[assignment]
-    if memo is not None:
-        key = search.page_key(page.url, html, page.title or "", page.meta, _anchors(page.toc))
-        cached = memo.lookup(key) is not None
-        if cached:  # Material's search plugin would parse this page again to make the same entries
-            _state["meta_search"] = page.meta.get("search", _ABSENT)
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        _state["indexed"].append(search.IndexedPage(page.url, key, cached))  # type: ignore[union-attr]
-    return html
-
-
-def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: object) -> dict:
-    """Hooks run after plugins: Material's search has seen the mark; the page template must not."""
-    original = _state.pop("meta_search", None)
-    if original is _ABSENT:
-        del page.meta["search"]
-    elif original is not None:
-        page.meta["search"] = original
-    return context
-
-
-def _anchors(toc: object) -> list[tuple[str, str]]:
-    return [(item.id, item.url) for top in toc for item in (top, *_descendants(top))]  # type: ignore[attr-defined]
-
-
-def _descendants(item: object) -> list:
-    return [found for child in item.children for found in (child, *_descendants(child))]  # type: ignore[attr-defined]
+    return (_session.html or {}).get(page.file.src_uri, html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    names: dict[str, str] = _state.get("fingerprinted", {})  # type: ignore[assignment]
+    names = _session.fingerprinted or {}
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
     return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
-    memo: Memo | None = _state.get("search_memo")  # type: ignore[assignment]
-    if not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    if memo is None:
+    if path.exists():
+        index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
-    else:
-        try:
-            index = search.merge_index(index, _state["indexed"], memo)  # type: ignore[arg-type]
-        except LookupError as error:
-            memo.close()
-            Path(memo.path).unlink(missing_ok=True)  # type: ignore[arg-type]
-            raise PluginError(f"搜索索引缓存与本次构建不一致，已清除，请重新构建 (search cache out of step, "
-                              f"cleared: build again): {error}") from None
-        memo.save()
-        memo.close()
-    search.write_index(path, index)
+        search.write_index(path, index)
+    _drop()
 
 
-def _search_cache_version() -> str:
-    """Entries are Material's parse of a page, refined by search.py: either changing starts afresh."""
-    return f"mkdocs-material {importlib.metadata.version('mkdocs-material')}, refine {search.CACHE_VERSION}"
+def on_build_error(error: Exception) -> None:
+    _drop()
+
+
+def _current() -> pipeline.Build:
+    if _session.build is None:
+        raise PluginError("publisher: on_config did not run (is publisher/mkdocs_hook.py listed under hooks:?)")
+    return _session.build
+
+
+def _drop() -> None:
+    if _session.build is not None:
+        _session.build.close()
+    _session.build = _session.html = _session.fingerprinted = None
 
 
 def _leave_chinese_segmentation_to_us() -> None:
     """Material runs jieba over every page on every build when jieba is installed; publisher/search.py
-    segments once, finer, with a cache. This is the one place we reach into Material: if the
-    attribute ever disappears, both segment and the result is the same, only slower."""
+    segments once, finer. This is the one place we reach into Material: if the attribute ever
+    disappears, both segment and the result is the same, only slower."""
     try:
         from material.plugins.search import plugin as material_search
     except ImportError:
         return
     if getattr(material_search, "jieba", None) is not None:
         material_search.jieba = None
+
+
+# --- what build.py calls -----------------------------------------------------------------------------------
+
+
+class BuildFailed(Exception):
+    """MkDocs stopped; what went wrong has been logged."""
+
+
+def build_site(root: Path, site_dir: Path, site_url: str | None = None) -> None:
+    """Build the site of `root` into `site_dir` (strict: any warning fails the build)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _quiet_logging(logging.WARNING)
+    overrides = {"site_url": site_url} if site_url else {}
+    try:
+        with _build_date(pipeline.source_date_epoch(root)):
+            build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True, **overrides))
+    except (Abort, ConfigurationError) as error:
+        raise BuildFailed(str(error)) from None
+
+
+def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_page: Callable[[Exception], str]) -> None:
+    """The live preview: rebuilds on every save. When a build fails, every address answers with
+    `problem_page(error)` instead of waiting (as MkDocs' own serve does) until the build works.
+    Raises OSError when the port is taken."""
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    from publisher.preview import write_problem_site
+
+    _quiet_logging(logging.INFO)
+    site_dir = Path(tempfile.mkdtemp(prefix="publisher-preview-"))
+    serve_url = f"http://{host}:{port}/"
+
+    def fresh_config() -> MkDocsConfig:
+        # the preview's own address: its share links and QR codes lead to the preview, not the published site
+        return load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), site_url=serve_url)
+
+    def builder(config: MkDocsConfig | None = None) -> None:
+        try:
+            pipeline.load(root)  # the entries first: their problems are the ones editors make
+            build(config or fresh_config(), serve_url=serve_url)
+        except Exception as error:  # noqa: BLE001 — whatever failed is shown in the browser, never a hang
+            write_problem_site(site_dir, problem_page(_cause(error)))
+
+    config = fresh_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
+    server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
+    try:
+        builder(config)
+        for watched in [config.docs_dir, config.config_file_path, *config.watch]:
+            server.watch(watched)
+        try:
+            server.serve(open_in_browser=open_browser)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _cause(error: BaseException) -> Exception:
+    """The error behind MkDocs' Abort: the ContentError, or the plugin's message."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, ContentError):
+            return seen
+        if isinstance(seen, PluginError):
+            return Exception(str(seen).strip())
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return error if isinstance(error, Exception) else Exception(str(error))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _quiet_logging(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _build_date(epoch: str) -> Iterator[None]:
+    """MkDocs reads SOURCE_DATE_EPOCH for the build date; set it for this build only."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before

@@ -148,6 +148,10 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "zh": ("值不符合要求：{detail}", "对照 docs/fields.md 中的字段说明修改。"),
         "en": ("invalid value: {detail}", "See docs/fields.md."),
     },
+    "page_clash": {
+        "zh": ("这个页面的网址 {value} 已被自动生成的页面占用", "给这个文件改名（例如加上 -info），或把内容写进条目里。"),
+        "en": ("this page's address {value} belongs to a generated page", "Rename the file (e.g. add -info)."),
+    },
 }
 
 EXPECTED = {
@@ -171,6 +175,12 @@ class Problem:
     args: dict[str, object] = dataclasses.field(default_factory=dict)
 
     def format(self, lang: str = "zh", root: Path | None = None) -> str:
+        where, label, message, hint = self.parts(lang, root)
+        prefix = "提示" if lang == "zh" else "hint"
+        return f"{where}: {label}: {message}\n    {prefix}: {hint}"
+
+    def parts(self, lang: str = "zh", root: Path | None = None) -> tuple[str, str, str, str]:
+        """Where (file:line:column), which field, what is wrong, what to do."""
         message, hint = MESSAGES[self.code][lang]
         args = {"field": self.field, **self.args}
         args["suggestion"] = _suggestion(str(args.get("suggestion") or ""), lang)
@@ -181,9 +191,7 @@ class Problem:
         where = _relative(self.path, root)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        label = self.field or "-"
-        prefix = "提示" if lang == "zh" else "hint"
-        return f"{where}: {label}: {message}\n    {prefix}: {hint}"
+        return where, self.field or "-", message, hint
 
 
 def _suggestion(candidate: str, lang: str) -> str:

@@ -4,29 +4,23 @@ Material's search matches word *prefixes* and splits text at a separator;
 jieba keeps compounds whole (登记注册, 后付费), so 注册 or 付费 would find
 nothing. We segment with jieba and split every long word further into its
 dictionary sub-words, which the browser-side query segmenter then matches.
-Parsing pages and segmenting is much of a large build's time, so the refined
-entries of every page are remembered across builds (see `merge_index`). The
-index is written as UTF-8 instead of `\\uXXXX` escapes, which halves its size
-for Chinese.
+The index is written as UTF-8 instead of `\\uXXXX` escapes, which halves its
+size for Chinese.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
 
-from .cache import Memo
 
 ZWSP = "\u200b"  # Material's separator between segments: invisible in result snippets
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _REPEATED_ZWSP = re.compile(ZWSP + "{2,}")
-CACHE_VERSION = "3"  # bump when segmentation changes
 
 jieba.setLogLevel(60)  # jieba prints to stderr on first use; keep builds quiet
 
@@ -66,43 +60,6 @@ def _split_run(run: str) -> list[str]:
     if len(run) == 1:
         return [run]
     return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word)]
-
-
-def page_key(url: str, html: str, title: str, meta: dict, anchors: list[tuple[str, str]]) -> str:
-    """Everything Material's search plugin reads of a page, hashed: same key, same index entries."""
-    seen = [url, html, title, meta.get("title"), meta.get("tags"), meta.get("search"), anchors]
-    return hashlib.sha256(json.dumps(seen, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class IndexedPage:
-    url: str
-    key: str  # page_key()
-    cached: bool  # its refined entries are in the memo, so Material was told to skip it
-
-
-def merge_index(index: dict, pages: list[IndexedPage], memo: Memo) -> dict:
-    """Material's index (entries of the pages it parsed, in page order) plus the remembered entries of the
-    pages it skipped, in page order, every Chinese text refined. New pages' entries are remembered."""
-    fresh: list[dict] = index.get("docs", [])
-    docs: list[dict] = []
-    position = 0
-    for page in pages:
-        if page.cached:
-            remembered = memo.lookup(page.key)
-            if remembered is None:  # gone since this build looked (another build pruned it)
-                raise LookupError(f"search entries of /{page.url} vanished from the cache; build again")
-            docs += json.loads(remembered)
-            continue
-        own = []
-        while position < len(fresh) and fresh[position].get("location", "").split("#")[0] == page.url:
-            own.append(refine_entry(fresh[position]))
-            position += 1
-        memo.put(page.key, json.dumps(own, ensure_ascii=False))
-        docs += own
-    if position != len(fresh):  # not one run of entries per page, in page order: keep nothing of ours
-        raise LookupError(f"unexpected search entry for {fresh[position].get('location')!r}")
-    return {**index, "docs": docs}
 
 
 def refine_entry(doc: dict) -> dict:

@@ -8,25 +8,19 @@ that exist. Every problem is collected; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import re
 import typing
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
-from .cache import Memo, code_version
 from .catalog import Catalog, Edition, Entry
-from .load import MAX_BYTES, FieldPath, RawEntry, classify_place, discover, dotted, read_entry
+from .load import FieldPath, RawEntry, classify_place, discover, dotted, read_entry
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
-ENTRY_CACHE_VERSION = code_version("pydantic", "pyyaml")  # what turns a file into a checked entry
 
 
 # --- one file --------------------------------------------------------------------------------------
@@ -171,85 +165,28 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
     return raw, data, problems + found
 
 
-def _entry_key(path: Path, place: tuple[str, ...]) -> str | None:
-    """The file's place under cases/ and its bytes, hashed (an entry's digest, and its key in the memo);
-    None for a file over the size limit (read no further than the limit; it is reported, never parsed)."""
-    try:
-        with open(path, "rb") as file:
-            content = file.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(content) > MAX_BYTES:
-        return None
-    return hashlib.sha256("/".join(place).encode("utf-8") + b"\0" + content).hexdigest()
-
-
-def _remember(raw: RawEntry, data: BaseModel) -> str:
-    """A file that passed: where its fields are, then its checked data (one JSON text per line)."""
-    locations = json.dumps([[list(at), *where] for at, where in raw.locations.items()], ensure_ascii=False)
-    return locations + "\n" + data.model_dump_json()
-
-
-def _revive(path: Path, place: tuple[str, ...], remembered: str) -> tuple[RawEntry, BaseModel]:
-    """A file that passed before, as it was then. Its data is validated again from the JSON (fast: no
-    YAML, no lint); the field locations are decoded only if a problem across files needs one."""
-    locations, model = remembered.split("\n", 1)
-    kind, year = classify_place(place) or ("", None)
-    data = schema.KINDS[kind].model_validate(json.loads(model))  # twice as fast as model_validate_json here
-    return RawEntry(path, kind, path.stem, year, None, _StoredLocations(locations)), data
-
-
-class _StoredLocations(Mapping):
-    def __init__(self, text: str):
-        self._text = text
-
-    @cached_property
-    def _decoded(self) -> dict[FieldPath, tuple[int, int]]:
-        return {tuple(at): (line, column) for at, line, column in json.loads(self._text)}
-
-    def __getitem__(self, at: FieldPath) -> tuple[int, int]:
-        return self._decoded[at]
-
-    def __iter__(self) -> Iterator[FieldPath]:
-        return iter(self._decoded)
-
-    def __len__(self) -> int:
-        return len(self._decoded)
-
-
-def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
-    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem.
-
-    `memo` remembers files that passed, by content: an unchanged file is not parsed and checked again.
-    """
+def build_catalog(cases_dir: Path) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
     problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
     paths = discover(cases_dir)
-    places = [path.relative_to(cases_dir).parts for path in paths]
-    keys = [_entry_key(*pair) for pair in zip(paths, places)]
-    remembered = memo.lookup_many([key for key in keys if key]) if memo is not None else {}
-    for path, place, key in zip(paths, places, keys):
-        if key in remembered:
-            entries.append(_revive(path, place, remembered[key]))
-            continue
+    for path in paths:
         raw, data, found = read_and_check(path, cases_dir)
         problems += found
         if raw is not None and data is not None:
             entries.append((raw, data))
-            if memo is not None and key and not found:
-                memo.put(key, _remember(raw, data))
 
     sites = [data for raw, data in entries if raw.kind == "site"]
     if not sites:
         problems.append(Problem(cases_dir / "site.yaml", "no_site"))
     site = sites[0] if sites else None
     problems += _check_ranks(entries)
-    problems += _check_references(entries, site, _case_files(places))
+    problems += _check_references(entries, site, _case_files([p.relative_to(cases_dir).parts for p in paths]))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
     if problems or site is None:
         raise ContentError(problems)
-    return _assemble(entries, site, media, {path: key for path, key in zip(paths, keys) if key})
+    return _assemble(entries, site, media)
 
 
 def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
@@ -333,10 +270,9 @@ def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> 
     return tuple(sorted(used)), problems
 
 
-def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...],
-              digests: dict[Path, str]) -> Catalog:
+def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...]) -> Catalog:
     def entry(raw: RawEntry, data: BaseModel) -> Entry:
-        return Entry(raw.kind, raw.slug, raw.year, raw.path, data, digests[raw.path])
+        return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
 
     rankings: dict[tuple[int, str], list[Entry]] = defaultdict(list)
     for raw, data in entries:

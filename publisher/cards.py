@@ -1,10 +1,6 @@
-"""Make every page good to share: absolute URLs, Open Graph / Twitter tags,
-schema.org JSON-LD, a QR code per entry and ranking, and a 1200×630 share image.
+"""Share images: what a card shows, Chinese line breaking, drawing a 1200×630 PNG, and QR codes.
 
-`plan()` decides (pure: pages in, pages with share meta out, plus what to draw);
-`materialise()` draws QR codes and images through a small on-disk cache, because
-drawing costs milliseconds per page and a site may have thousands. Nothing here
-imports MkDocs: absolute URLs come from the `site_url` passed in.
+Pure drawing, no file system: `store.py` keeps what is drawn, `social.py` decides what each page gets.
 """
 
 from __future__ import annotations
@@ -13,28 +9,20 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
-
+from typing import Callable
 
 from . import schema
-from .cache import Memo
-from .render import Page, url_of
-from .catalog import Catalog, Entry
+from .catalog import Entry
 
-log = logging.getLogger("publisher.share")
+log = logging.getLogger("publisher.cards")
 
-SHAREABLE = ("case", "person", "ambassador", "ranking")  # pages that get a QR code and their own image
 WIDTH, HEIGHT = 1200, 630
-RENDERER = "share-card-3"  # bump when the drawing changes, so cached images are redrawn
-QR_FILE = "qr.svg"
-DEFAULT_IMAGE_DIR = "assets/share"
+RENDERER = "share-card-3"  # bump when the drawing changes, so stored images are redrawn
 FONT_ENV = "PUBLISHER_CJK_FONT"  # a .ttc/.otf/.ttf with Chinese glyphs, if not Debian's fonts-noto-cjk
 DEBIAN_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                 "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
@@ -42,86 +30,8 @@ DEBIAN_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 SEA_DARK, SEA, SEA_LIGHT, GOLD, GOLD_INK = "#083f7a", "#0b5cad", "#2e86d0", "#f5b700", "#3a2a00"
 
 
-# --- URLs and text for tags -------------------------------------------------------------------------------
-
-
-def absolute(site_url: str, url: str) -> str:
-    """The absolute URL of a site path; `site_url` is the site's root (MkDocs' site_url)."""
-    return site_url.rstrip("/") + "/" + url.lstrip("/")
-
-
-def json_ld(data: dict) -> str:
-    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` escaped so no text can end the script."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def escape_attribute(text: str) -> str:
-    """As markupsafe.escape, byte for byte, without a Markup object per value (pages have dozens)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
-            .replace("'", "&#39;"))
-
-
-def head_html(properties: list[tuple[str, str, str]], ld: dict | None) -> str:
-    """Meta tags (attribute, name, value) and JSON-LD as HTML; every value is escaped for its context."""
-    tags = [f'<meta {attribute}="{escape_attribute(name)}" content="{escape_attribute(value)}">'
-            for attribute, name, value in properties if value]
-    if ld:
-        tags.append(f'<script type="application/ld+json">{json_ld(ld)}</script>')
-    return "\n".join(tags)
-
-
-def social_tags(*, title: str, description: str, url: str, image: str, image_alt: str, og_type: str,
-                site_name: str) -> list[tuple[str, str, str]]:
-    return [
-        ("property", "og:type", og_type), ("property", "og:site_name", site_name), ("property", "og:locale", "zh_CN"),
-        ("property", "og:title", title), ("property", "og:description", description), ("property", "og:url", url),
-        ("property", "og:image", image), ("property", "og:image:type", "image/png"),
-        ("property", "og:image:width", str(WIDTH)), ("property", "og:image:height", str(HEIGHT)),
-        ("property", "og:image:alt", image_alt),
-        ("name", "twitter:card", "summary_large_image"), ("name", "twitter:title", title),
-        ("name", "twitter:description", description), ("name", "twitter:image", image),
-        ("name", "twitter:image:alt", image_alt),
-    ]
-
-
-# --- schema.org -------------------------------------------------------------------------------------------
-
-
 def ranking_label(entry: Entry) -> str:
     return f"{entry.year} 年度十大{schema.KIND_TITLES[entry.kind]}"
-
-
-def entry_ld(entry: Entry, url: str, image: str, site_name: str) -> dict:
-    """`Article` for a case, `Person` for people and ambassadors."""
-    e = entry.data
-    publisher = {"@type": "Organization", "name": site_name}
-    if entry.kind == "case":
-        return {"@context": "https://schema.org", "@type": "Article", "headline": e.title, "description": e.summary,
-                "url": url, "mainEntityOfPage": url, "image": image, "inLanguage": "zh-CN",
-                "articleSection": schema.CATEGORY_LABELS[e.category], "keywords": list(e.tags),
-                "author": {"@type": "Organization", "name": e.unit}, "publisher": publisher,
-                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
-    person = {"@context": "https://schema.org", "@type": "Person", "name": e.name, "url": url,
-              "mainEntityOfPage": url, "image": image, "worksFor": {"@type": "Organization", "name": e.organization}}
-    if entry.kind == "person":
-        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()),
-                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
-    extra = {"alternateName": e.name_en} if e.name_en else {}
-    return {**person, **extra, "jobTitle": schema.KIND_TITLES["ambassador"], "description": e.quote,
-            "memberOf": publisher}
-
-
-def ranking_ld(title: str, description: str, url: str, entries: Iterable[Entry], site_url: str) -> dict:
-    """`ItemList` in rank order; each item's position is its rank."""
-    items = [{"@type": "ListItem", "position": e.data.rank, "url": absolute(site_url, e.url), "name": e.name}
-             for e in sorted(entries, key=lambda e: e.data.rank)]
-    return {"@context": "https://schema.org", "@type": "ItemList", "name": title, "description": description,
-            "url": url, "itemListOrder": "https://schema.org/ItemListOrderAscending", "numberOfItems": len(items),
-            "itemListElement": items}
-
-
-# --- what a share image shows ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -161,144 +71,18 @@ def site_card(site: schema.Site) -> Card:
     return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")
 
 
-# --- the plan: share meta for every page, and what to draw ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Plan:
-    pages: list[Page]  # the pages, with share meta
-    cards: dict[str, Card]  # site path of each share image → what it shows
-    qr_codes: dict[str, str]  # site path of each QR code → the URL it encodes
-    generated: dict[str, bytes]  # other generated files (robots.txt)
-    card_keys: dict[str, str] = field(default_factory=dict)  # site path of a share image → card_key(), if known
-
-
 def _shown(card: Card) -> dict:
     return {f.name: getattr(card, f.name) for f in fields(card)}
 
 
-@lru_cache(maxsize=65536)  # asked for twice per new card: for its site path and for its cache file
 def card_key(card: Card, font_id: str) -> str:
     """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
     identity = json.dumps([RENDERER, font_id, _pillow_version(), _shown(card)], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
-def plan(catalog: Catalog, pages: list[Page], site_url: str, font_id: str, memo: Memo | None = None) -> Plan:
-    """Add title/description/image tags and JSON-LD to every page; QR codes and images for shareable ones.
-
-    `font_id` identifies the CJK font (`Fonts.identity`); "" when there is none: then every page uses a
-    text-free brand image, since Chinese text cannot be drawn. `memo` remembers each page's share meta
-    by the page's render key (`Page.key`: what its template was given) and everything else used here.
-    """
-    site = catalog.site
-    by_url = {e.url: e for ed in catalog.editions for e in (*ed.cases, *ed.people)}
-    by_url.update({a.url: a for a in catalog.ambassadors})
-    default = site_card(site) if font_id else Card()
-    default_path = f"{DEFAULT_IMAGE_DIR}/site.{card_key(default, font_id)[:12]}.png"
-    cards: dict[str, Card] = {default_path: default}
-    card_keys: dict[str, str] = {}
-    qr_codes: dict[str, str] = {}
-    shared = []
-    for page in pages:
-        url = url_of(page.src_uri)
-        key = memo is not None and page.key and hashlib.sha256(json.dumps(
-            [page.key, page.title, page.description, page.kind, page.meta, site_url, font_id, default_path],
-            ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-        remembered = memo.lookup(key) if memo is not None and key else None
-        if remembered is not None:
-            image_path, image_key, shown, head = remembered.split("\n", 3)
-            fields_shown = json.loads(shown) if shown else None
-            card = Card(**{**fields_shown, "chips": tuple(fields_shown["chips"])}) if fields_shown else None
-        else:
-            entry = by_url.get(url) if page.kind in ("case", "person", "ambassador") else None
-            ranked = tuple(by_url[u] for u in page.meta.get("pub_items", ())) if page.kind == "ranking" else ()
-            head, image_path, card = _share_page(page, entry, ranked, site, site_url, font_id, default_path)
-            image_key = card_key(card, font_id) if card else ""
-            if memo is not None and key:
-                shown = json.dumps(_shown(card), ensure_ascii=False) if card else ""
-                # one line each, the head last (it has lines of its own): no JSON to decode for the big part
-                memo.put(key, "\n".join([image_path, image_key, shown, head]))
-        if card:
-            cards[image_path] = card
-            card_keys[image_path] = image_key
-        if page.kind in SHAREABLE:
-            qr_codes[url + QR_FILE] = absolute(site_url, url)
-        shared.append(replace(page, image=image_path, meta={**page.meta, "pub_head": head}))
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(site_url, 'sitemap.xml')}\n"
-    return Plan(shared, cards, qr_codes, {"robots.txt": robots.encode("utf-8")}, card_keys)
-
-
-def _share_page(page: Page, entry: Entry | None, ranked: tuple[Entry, ...], site: schema.Site, site_url: str,
-                font_id: str, default_path: str) -> tuple[str, str, Card | None]:
-    """One page's meta tags and JSON-LD, the site path of its share image, and what that image shows
-    (None: the site's default image)."""
-    url = url_of(page.src_uri)
-    canonical = absolute(site_url, url)
-    card = (entry_card(entry, site.brand) if entry else
-            ranking_card(page.title, ranked, site.brand) if page.kind == "ranking" else None)
-    if not (card and font_id):
-        card, image_path = None, default_path
-    else:
-        image_path = f"{url}share.{card_key(card, font_id)[:12]}.png"
-    image = absolute(site_url, image_path)
-    if entry:
-        ld: dict | None = entry_ld(entry, canonical, image, site.brand)
-    elif page.kind == "ranking":
-        ld = ranking_ld(page.title, page.description, canonical, ranked, site_url)
-    else:
-        ld = None
-    og_type = {"case": "article", "person": "profile", "ambassador": "profile"}.get(page.kind, "website")
-    tags = social_tags(title=page.title, description=page.description, url=canonical, image=image,
-                       image_alt=f"{page.title} - {site.brand}", og_type=og_type, site_name=site.brand)
-    return head_html(tags, ld), image_path, card
-
-
-# --- QR codes and images, through a cache ----------------------------------------------------------------
-
-
-def materialise(the_plan: Plan, cache_dir: Path, fonts: Fonts | None) -> dict[str, Path]:
-    """Site path → file for every QR code and share image, drawn now or taken from `cache_dir`."""
-    files: dict[str, Path] = {}
-    missing: list[tuple[Path, Callable[..., bytes], tuple]] = []
-    qr_dir, image_dir = cache_dir / "qr", cache_dir / "share"
-    made = {folder: set(os.listdir(folder)) if folder.is_dir() else set() for folder in (qr_dir, image_dir)}
-    for site_path, url in the_plan.qr_codes.items():
-        key = hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
-        files[site_path] = qr_dir / f"{key}.svg"
-        if files[site_path].name not in made[qr_dir]:
-            missing.append((files[site_path], qr_svg, (url,)))
-    font_id = fonts.identity if fonts else ""
-    for site_path, card in the_plan.cards.items():
-        key = the_plan.card_keys.get(site_path) or card_key(card, font_id)
-        files[site_path] = image_dir / f"{key}.png"
-        if files[site_path].name not in made[image_dir]:
-            missing.append((files[site_path], draw_card, (card, fonts)))
-    for path, content in zip([path for path, _, _ in missing], _make_all([job[1:] for job in missing])):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # atomic: builds may run side by side
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-    return files
-
-
-_PARALLEL_FROM = 32  # below this many drawings, starting worker processes costs more than it saves
-
-
-def _make_all(jobs: list[tuple[Callable[..., bytes], tuple]]) -> Iterator[bytes]:
-    """Run every (function, arguments) job, in order, on every core when there are many (a fresh checkout
-    draws thousands of images at ~25 ms each). Workers are forked, so they need no imports of their own."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (make(*args) for make, args in jobs)
-        return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_make, jobs, chunksize=max(1, min(16, len(jobs) // (4 * workers))))
-
-
-def _make(job: tuple[Callable[..., bytes], tuple]) -> bytes:
-    make, args = job
-    return make(*args)
+def qr_key(url: str) -> str:
+    return hashlib.sha256(f"{RENDERER}\n{url}".encode("utf-8")).hexdigest()
 
 
 def qr_svg(url: str) -> bytes:
