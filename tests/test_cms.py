@@ -347,3 +347,48 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     assert built.returncode == 0, built.stdout + built.stderr
     page_html = (project / "site/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
     assert "一窗通办：开店三天办好" in page_html
+
+
+# --- build.py serve and build ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_offers_admin_and_a_save_does_not_reload_it(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(ADMIN, project / cms.ADMIN_DIR)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    try:
+        deadline, page = time.monotonic() + 180, None
+        while page is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/", timeout=5).read().decode()
+            except OSError:
+                time.sleep(1)
+        assert page is not None, "build.py serve did not serve /admin/"
+        config = yaml.safe_load(urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.yml").read())
+        assert [c["name"] for c in config["collections"]][:2] == ["case-2022", "person-2022"]
+        # the preview's live-reload script lands inside the closing comment, so it never runs in the editor
+        assert "livereload" in page and page.rindex("<!--") < page.index("livereload") < page.rindex("-->")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_published_site_has_no_admin_unless_site_yaml_asks(demo_site: Path) -> None:
+    assert not (demo_site / "admin").exists()
