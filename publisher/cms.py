@@ -236,8 +236,10 @@ def backend(site: schema.Site | None) -> dict:
     if admin is None or admin.repo is None:
         return dict(DEFAULT_BACKEND, name=admin.backend if admin else "github")
     chosen = {"name": admin.backend, "repo": admin.repo}
-    chosen.update({key: value for key in ("branch", "api_root", "app_id")
+    chosen.update({key: value for key in ("branch", "api_root", "base_url", "app_id")
                    if (value := getattr(admin, key)) is not None})
+    if admin.backend == "gitlab" and admin.app_id:
+        chosen["auth_type"] = "pkce"  # GitLab signs in from the browser alone, no relay server
     return chosen
 
 

@@ -206,6 +206,7 @@ class Admin(Strict):
     repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] | None = Field(None, description="仓库，格式为 组织名/仓库名，如 qingdao-yingshang/campaign-site（可选）", examples=["qingdao-yingshang/campaign-site"])
     branch: Text | None = Field(None, description="分支（可选，默认是仓库的默认分支）", max_length=100)
     api_root: Link | None = Field(None, description="自建服务的 API 地址，如 https://git.example.org/api/v1（只有自建的 GitLab、Gitea、Forgejo 需要填写）")
+    base_url: Link | None = Field(None, description="网页登录（OAuth）服务的地址，如 https://git.example.org（自建服务，或 GitHub 的登录中转服务；只用访问令牌登录时不填）")
     app_id: Text | None = Field(None, description="OAuth 应用的 Client ID（用网页登录时需要；只用个人访问令牌登录时不填）", max_length=200)
 
 

@@ -51,8 +51,12 @@ def test_config_validates_against_the_json_schema_shipped_with_the_cms() -> None
     import jsonschema
 
     validator = jsonschema.Draft7Validator(json.loads(CMS_SCHEMA.read_text(encoding="utf-8")))
-    for config in (_config(), yaml.safe_load(cms.config_yaml([2023, 2022], {"name": "gitea", "repo": "a/b",
-                                                                            "api_root": "https://git.example.org/api/v1"}))):
+    gitea = schema.Site(brand="b", tagline="t", intro="i", admin={
+        "backend": "gitea", "repo": "office/site", "api_root": "https://git.example.org/api/v1",
+        "base_url": "https://git.example.org", "app_id": "abc"})
+    gitlab = schema.Site(brand="b", tagline="t", intro="i", admin={"backend": "gitlab", "repo": "office/web/site",
+                                                                   "app_id": "abc"})
+    for config in (_config(), cms.config([2023, 2022], cms.backend(gitea)), cms.config([2022], cms.backend(gitlab))):
         errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(config)]
         assert errors == []
     broken = _config()
