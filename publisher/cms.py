@@ -141,7 +141,7 @@ def _string_widget(name: str, node: dict) -> dict:
         folder = ("images" if picture else "audio" if "音频" in description
                   else "video" if "视频" in description else "files")
         return {"widget": "image" if picture else "file", "choose_url": False,
-                "media_folder": f"/cases/media/{folder}", "public_folder": f"media/{folder}"}
+                "media_folder": f"/cases/media/{folder}", "public_folder": f"./media/{folder}"}
     if node.get("pattern") == LINK_PATTERN:
         return {"widget": "string", "type": "url", "pattern": [LINK_PATTERN, LINK_MESSAGE]}
     if node.get("pattern") == SLUG_RULE:

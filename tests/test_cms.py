@@ -129,7 +129,7 @@ def test_widgets_follow_the_field_types() -> None:
     rank = _field(fields, "rank")
     assert (rank["widget"], rank["min"], rank["max"], rank["required"]) == ("number", 1, 10, True)
     assert _field(fields, "image")["widget"] == "image"
-    assert _field(fields, "image")["public_folder"] == "media/images"
+    assert _field(fields, "image")["public_folder"] == "./media/images"  # kept relative to cases/, as check wants
     assert _field(_field(fields, "audio")["fields"], "file")["widget"] == "file"
     assert _field(fields, "body")["widget"] == "markdown"
     assert _field(fields, "district")["value_field"] == "districts.*.name"
@@ -318,10 +318,7 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
         page.get_by_role("textbox", name="指标名称").fill("办理时间")
         page.get_by_role("textbox", name="指标数值").fill("+50%")
         page.locator("[contenteditable=true]").first.fill("改革前要跑五个部门，现在一个窗口办完。")
-        page.locator("[aria-label=Slug]").click()
-        edit = page.get_by_role("button", name="编辑别名")  # the zh-CN interface calls the slug 别名
-        slug = page.locator(f"#{edit.get_attribute('aria-controls')}")
-        edit.click()
+        slug = _slug_box(page)
         slug.fill("一窗通办")  # Chinese in a file name: refused on the spot, with our hint
         page.get_by_text("文件名只能用小写英文字母").first.wait_for()
         page.screenshot(path=str(tmp_path / "case-form.png"))
@@ -329,21 +326,30 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
         slug.press("Enter")
         page.get_by_role("button", name="保存").click()
         page.get_by_text("条目已保存").wait_for()
+        _make_an_ambassador(page, tmp_path)
         written = {path: text for path, text in page.evaluate(OPFS_READ, "project").items()
-                   if path.startswith("cases/2023/")}
+                   if path not in files and not path.startswith(".git")}
         assert elsewhere == [] and errors == []
     finally:
         context.close()
 
-    assert len(written) == 1, written
-    (path, text), = written.items()
-    assert path == "cases/2023/top-cases/one-window-shop.yaml"
+    assert set(written) == {"cases/2023/top-cases/one-window-shop.yaml", "cases/ambassadors/new-ambassador.yaml",
+                            "cases/media/images/portrait.png"}
+    ambassador = yaml.safe_load(written["cases/ambassadors/new-ambassador.yaml"])
+    assert ambassador["identity"] == "entrepreneur" and str(ambassador["joined"]) == "2024-03-01"
+    assert ambassador["photo"].endswith("media/images/portrait.png") and ambassador["bio"] == "第一行\n第二行"
+    path = "cases/2023/top-cases/one-window-shop.yaml"
+    text = written[path]
     data = yaml.safe_load(text)
     assert list(data) == [name for name in schema.Case.model_fields if name in data]  # the schema's order
     assert data["highlights"] == [{"label": "办理时间", "value": "+50%"}] and data["district"] == "市南区"
-    target = project / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")  # exactly as the editor wrote it
+    for written_path, content in written.items():  # exactly as the editor wrote them
+        target = project / written_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if written_path.endswith(".png"):
+            shutil.copyfile(tmp_path / "portrait.png", target)  # OPFS_READ reads text; the upload was this file
+        else:
+            target.write_text(content, encoding="utf-8")
     checked = run_build_py(project, "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "2023" in checked.stdout
@@ -351,6 +357,40 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     assert built.returncode == 0, built.stdout + built.stderr
     page_html = (project / "site/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
     assert "一窗通办：开店三天办好" in page_html
+    assert "测试大使" in (project / "site/ambassadors/new-ambassador/index.html").read_text(encoding="utf-8")
+
+
+def _slug_box(page):
+    """Open the side panel's file-name (slug) editor; the zh-CN interface calls the slug 别名."""
+    page.wait_for_timeout(300)  # the panel remembers whether it was open
+    edit = page.get_by_role("button", name="编辑别名")
+    if not edit.is_visible():
+        page.locator("[aria-label=Slug]").click()
+    box = page.locator(f"#{edit.get_attribute('aria-controls')}")
+    edit.click()
+    return box
+
+
+def _make_an_ambassador(page, tmp_path: Path) -> None:
+    """A drop-down choice, a date, a multi-line text and an uploaded photo."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "portrait.png")
+    page.goto(page.url.split("#")[0] + "#/collections/ambassador/new")
+    page.get_by_role("textbox", name="姓名").fill("测试大使")
+    page.get_by_role("textbox", name="所在城市或国家").fill("青岛")
+    page.get_by_role("combobox", name="身份").click()
+    page.get_by_role("option", name="企业家").click()
+    page.get_by_role("textbox", name="所在单位").fill("某科技有限公司")
+    page.locator("input[type=file]").first.set_input_files(str(tmp_path / "portrait.png"))
+    page.get_by_role("textbox", name="一句话代言").fill("在青岛办事，越来越顺心。")
+    page.get_by_role("textbox", name="简介").fill("第一行\n第二行")
+    page.locator("input[type=date]").fill("2024-03-01")
+    slug = _slug_box(page)
+    slug.fill("new-ambassador")
+    slug.press("Enter")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("条目已保存").wait_for()
 
 
 # --- build.py serve and build ---------------------------------------------------------------------------------
