@@ -68,7 +68,7 @@ LINK_PATTERN = _pattern(schema.Link)
 
 
 # Advice that only makes sense in a YAML file (the form quotes, picks dates and stores paths itself).
-YAML_ONLY = re.compile(r"[；;，,]\s*(请加引号|格式\s*YYYY-MM-DD|相对于 cases/ 文件夹)")
+YAML_ONLY = re.compile(r"[；;，,]\s*(请加引号|格式\s*YYYY-MM-DD|相对于 cases/ 文件夹)|（不含 \.yaml）")
 
 
 def _hint(description: str) -> str:
@@ -107,7 +107,13 @@ def _field(name: str, node: dict, required: bool, defs: dict, kind: str, year: i
     if _hint(description) not in ("", field["label"]):
         field["hint"] = _hint(description)
     field["required"] = required
-    return {**field, **_widget(name, node, defs, kind, year)}
+    field.update(_widget(name, node, defs, kind, year))
+    if field["widget"] == "boolean":  # a switch, not a YAML value: "true 表示…" reads "打开表示…"
+        text = re.sub(r"^true\s*表示", "打开表示", _hint(description))
+        field.update(label=_label(re.sub(r"^(打开表示|是否)", "", text), name), hint=text)
+    elif field["widget"] == "relation":  # a picker: the editor never types a file name
+        field["label"] = field["label"].removesuffix("的文件名")
+    return field
 
 
 def _widget(name: str, node: dict, defs: dict, kind: str, year: int | None) -> dict:

@@ -327,6 +327,7 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
         page.get_by_role("button", name="保存").click()
         page.get_by_text("条目已保存").wait_for()
         _make_an_ambassador(page, tmp_path)
+        _make_a_person_citing_the_case(page, tmp_path)
         written = {path: text for path, text in page.evaluate(OPFS_READ, "project").items()
                    if path not in files and not path.startswith(".git")}
         assert elsewhere == [] and errors == []
@@ -334,7 +335,8 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
         context.close()
 
     assert set(written) == {"cases/2023/top-cases/one-window-shop.yaml", "cases/ambassadors/new-ambassador.yaml",
-                            "cases/media/images/portrait.png"}
+                            "cases/media/images/portrait.png", "cases/2023/top-people/new-person.yaml"}
+    assert yaml.safe_load(written["cases/2023/top-people/new-person.yaml"])["cases"] == ["one-window-shop"]
     ambassador = yaml.safe_load(written["cases/ambassadors/new-ambassador.yaml"])
     assert ambassador["identity"] == "entrepreneur" and str(ambassador["joined"]) == "2024-03-01"
     assert ambassador["photo"].endswith("media/images/portrait.png") and ambassador["bio"] == "第一行\n第二行"
@@ -369,6 +371,23 @@ def _slug_box(page):
     box = page.locator(f"#{edit.get_attribute('aria-controls')}")
     edit.click()
     return box
+
+
+def _make_a_person_citing_the_case(page, tmp_path: Path) -> None:
+    """The person's cases are picked from that year's cases (the one just made)."""
+    page.goto(page.url.split("#")[0] + "#/collections/person-2023/new")
+    page.get_by_role("spinbutton").first.fill("1")
+    page.get_by_role("textbox", name="姓名").fill("测试人物")
+    page.get_by_role("textbox", name="职务或身份").fill("窗口负责人")
+    page.get_by_role("textbox", name="所在单位").fill("市行政审批服务局")
+    page.get_by_role("textbox", name="颁奖词").fill("一扇窗口\n三天办好")
+    page.get_by_role("checkbox", name=re.compile("一窗通办")).check()
+    page.screenshot(path=str(tmp_path / "person-form.png"))
+    slug = _slug_box(page)
+    slug.fill("new-person")
+    slug.press("Enter")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("条目已保存").wait_for()
 
 
 def _make_an_ambassador(page, tmp_path: Path) -> None:
