@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import typing
 from pathlib import Path
 
@@ -298,6 +299,18 @@ def admin_files(root: Path, serving: bool, site: schema.Site | None,
     chosen_years = edition_years(root) if years is None else years
     files[CONFIG] = config_yaml(chosen_years, backend(site))
     return files
+
+
+def write_admin(site_dir: Path, root: Path) -> None:
+    """Write /admin/ into a folder the preview serves: its problem page replaces every other file,
+    and the editor must stay reachable so the problem can be fixed in the form."""
+    for site_path, source in admin_files(root, True, None).items():
+        target = site_dir / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(source, Path):
+            shutil.copyfile(source, target)
+        else:
+            target.write_text(source, encoding="utf-8")
 
 
 # --- files the CMS wrote -------------------------------------------------------------------------------------

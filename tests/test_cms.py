@@ -238,15 +238,10 @@ PICKER = "window.showDirectoryPicker = async () => (await navigator.storage.getD
 
 @pytest.fixture
 def admin_site(tmp_path: Path):
-    """/admin/ as `build.py serve` hands it to MkDocs, served from 127.0.0.1, with a 2023 edition to fill."""
+    """/admin/ as the preview serves it (cms.write_admin), from 127.0.0.1, with a 2023 edition to fill."""
     web = tmp_path / "web"
-    for site_path, source in cms.admin_files(ROOT, True, None, [2023, 2022]).items():
-        target = web / site_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(source, Path):
-            shutil.copyfile(source, target)
-        else:
-            target.write_text(source, encoding="utf-8")
+    cms.write_admin(web, ROOT)
+    (web / cms.CONFIG).write_text(cms.config_yaml([2023, 2022]), encoding="utf-8")
     server = start_server(web)
     yield server
     server.close()
