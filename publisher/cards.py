@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from . import schema
+from . import i18n, schema
 from .catalog import Entry
 
 log = logging.getLogger("publisher.cards")
@@ -30,8 +30,8 @@ DEBIAN_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
 SEA_DARK, SEA, SEA_LIGHT, GOLD, GOLD_INK = "#083f7a", "#0b5cad", "#2e86d0", "#f5b700", "#3a2a00"
 
 
-def ranking_label(entry: Entry) -> str:
-    return f"{entry.year} 年度十大{schema.KIND_TITLES[entry.kind]}"
+def ranking_label(entry: Entry, lang: str = i18n.DEFAULT) -> str:
+    return i18n.text("ranking_cases" if entry.kind == "case" else "ranking_people", lang, year=entry.year)
 
 
 @dataclass(frozen=True)
@@ -45,30 +45,38 @@ class Card:
     chips: tuple[str, ...] = ()
     sample: bool = False
     brand: str = ""
+    sample_label: str = "示例"  # the mark a sample entry carries, in the card's language
 
 
-def entry_card(entry: Entry, brand: str) -> Card:
+def entry_card(entry: Entry, brand: str, lang: str = i18n.DEFAULT, districts: dict[str, str] | None = None) -> Card:
+    """The share image of an entry in `lang` (its data as that language's pages read it;
+    `districts`: Chinese district name → the name shown)."""
     e = entry.data
+    mark = i18n.text("sample", lang)
+    district = ((districts or {}).get(e.district, e.district),) if getattr(e, "district", None) else ()
     if entry.kind == "case":
-        chips = (schema.CATEGORY_LABELS[e.category],) + ((e.district,) if e.district else ())
-        return Card(e.title, e.summary, ranking_label(entry), f"第 {e.rank} 名", chips, e.sample, brand)
+        chips = (i18n.label("category", e.category, lang),) + district
+        return Card(e.title, e.summary, ranking_label(entry, lang), i18n.text("rank", lang, rank=e.rank), chips,
+                    e.sample, brand, mark)
     if entry.kind == "person":
-        return Card(e.name, f"{e.role} · {e.organization}", ranking_label(entry), f"第 {e.rank} 名",
-                    (e.district,) if e.district else (), e.sample, brand)
-    name = f"{e.name} {e.name_en}" if e.name_en else e.name
-    return Card(name, f"“{e.quote}”", schema.KIND_TITLES["ambassador"], "",
-                (schema.IDENTITY_LABELS[e.identity], e.region), e.sample, brand)
+        return Card(e.name, f"{e.role} · {e.organization}", ranking_label(entry, lang),
+                    i18n.text("rank", lang, rank=e.rank), district, e.sample, brand, mark)
+    name = f"{e.name} {e.name_en}" if e.name_en and lang == "zh" else e.name
+    return Card(name, f"“{e.quote}”", i18n.text("ambassadors", lang), "",
+                (i18n.label("identity", e.identity, lang), e.region), e.sample, brand, mark)
 
 
-def ranking_card(title: str, entries: tuple[Entry, ...], brand: str) -> Card:
-    names = "、".join(e.name for e in entries[:3]) + ("等" if len(entries) > 3 else "")
-    counted = f"年度榜单 · 共 {len(entries)} {'项' if entries and entries[0].kind == 'case' else '位'}"
-    return Card(title, names, counted if entries else "年度榜单", "TOP 10" if len(entries) == 10 else "", (), False,
-                brand)
+def ranking_card(title: str, entries: tuple[Entry, ...], brand: str, lang: str = i18n.DEFAULT) -> Card:
+    names = i18n.text("list_separator", lang).join(e.name for e in entries[:3])
+    names += i18n.text("and_more", lang) if len(entries) > 3 else ""
+    kind = "cases" if entries and entries[0].kind == "case" else "people"
+    counted = i18n.text(f"annual_ranking_{kind}", lang, count=len(entries))
+    return Card(title, names, counted if entries else i18n.text("annual_ranking", lang),
+                "TOP 10" if len(entries) == 10 else "", (), False, brand, i18n.text("sample", lang))
 
 
 def site_card(site: schema.Site) -> Card:
-    return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")
+    return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")  # the site's default image: Chinese
 
 
 def _shown(card: Card) -> dict:
@@ -117,6 +125,10 @@ def find_fonts() -> Fonts | None:
     regular, bold = (Path(p) for p in DEBIAN_FONTS)
     if not chosen and regular.is_file() and bold.is_file():
         return Fonts(regular, bold)
+    # issue 13: else the same Noto Sans CJK from a pinned PyPI package (requirements.txt)
+    from .media_variants import fonts_from_package
+    if not chosen and (packaged := fonts_from_package()):
+        return packaged
     log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
                 "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
     return None
@@ -320,12 +332,13 @@ def _draw_footer(draw, card: Card, chip_font, badge_font) -> None:
     x, bottom, limit = MARGIN, HEIGHT - 44, WIDTH - 260  # leave the gold sun free
     pills = [(chip, chip_font, (255, 255, 255, 40), "#ffffff") for chip in card.chips]
     if card.sample:
-        pills.append(("示例", badge_font, "#fff1cc", "#7a5200"))
-    for text, font, fill, ink in pills:
+        pills.append((card.sample_label, badge_font, "#fff1cc", "#7a5200"))
+    for number, (text, font, fill, ink) in enumerate(pills):
+        is_mark = number >= len(card.chips)  # the sample mark is always drawn
         width = font.getlength(text) + 36
-        if x + width > limit and text != "示例":
+        if x + width > limit and not is_mark:
             continue
-        draw.rounded_rectangle((x, bottom - 46, x + width, bottom), radius=23 if text != "示例" else 8, fill=fill)
+        draw.rounded_rectangle((x, bottom - 46, x + width, bottom), radius=8 if is_mark else 23, fill=fill)
         draw.text((x + 18, bottom - 23), text, font=font, fill=ink, anchor="lm")
         x += width + 14
 

@@ -16,8 +16,10 @@ import socket
 import sys
 from pathlib import Path
 
-from . import cms, pipeline, schema, sitedir
+from . import cms, pipeline, placeholders, schema, sitedir, translations
+from .arguments import EditorArgumentParser, language_of
 from .export import write_derived
+from .launch import build_command
 from .problems import ContentError
 from .scaffold import scaffold
 
@@ -28,7 +30,7 @@ def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
 
-def check(root: Path, lang: str) -> int:
+def check(root: Path, lang: str, strict_en: bool = False) -> int:
     """Validate every entry and render every page in memory; print every problem."""
     try:
         catalog = pipeline.prepare(root).catalog
@@ -38,6 +40,9 @@ def check(root: Path, lang: str) -> int:
     except pipeline.TemplateFailure as error:
         print(error, file=sys.stderr)
         return 1
+    placeholders.report(catalog, root, lang)  # template text left unchanged is a warning here
+    if translations.report(catalog, root, lang, strict_en) != 0:  # English coverage; --strict-en: an error
+        return 1
     cases = sum(len(e.cases) for e in catalog.editions)
     people = sum(len(e.people) for e in catalog.editions)
     years = "、".join(str(e.year) for e in catalog.editions) or "—"
@@ -46,7 +51,7 @@ def check(root: Path, lang: str) -> int:
     return 0
 
 
-def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None) -> int:
+def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None, strict: bool = False) -> int:
     """Check, build into a fresh folder beside `site_dir`, then swap it in: a failed build leaves the old site."""
     from .mkdocs_hook import BuildFailed, build_site
 
@@ -56,9 +61,12 @@ def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None) ->
                                                        "Another build is running; waiting for it …")):
         sitedir.repair(site_dir)
         try:
-            pipeline.load(root)  # the entries' problems, in the editor's language, before MkDocs starts
+            catalog = pipeline.load(root)  # the entries' problems, in the editor's language, before MkDocs starts
         except ContentError as error:
             print(error.report(lang, root), file=sys.stderr)
+            _say(lang, *unchanged)
+            return 1
+        if placeholders.report(catalog, root, lang, strict):  # editor: template text left in stops build --strict
             _say(lang, *unchanged)
             return 1
         fresh = sitedir.fresh_folder(site_dir)
@@ -138,6 +146,10 @@ def _next_free_port(host: str, port: int) -> int:
 
 
 def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) -> int:
+    if slug is not None and not re.fullmatch(schema.SLUG_PATTERN, slug):
+        _say(lang, f"“{slug}”不能用作文件名和网址：只用小写英文字母、数字和连字符，如 yi-wang-tong-ban。",
+             f"'{slug}' cannot be a file name and URL: use lowercase letters, digits and hyphens, e.g. one-window.")
+        return 2
     cases_dir = root / pipeline.CASES_DIR
     values: dict[str, object] = {}
     if kind == "ambassador":
@@ -150,53 +162,92 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
         taken = _ranks_taken(folder)
         free = [rank for rank in range(1, 11) if rank not in taken]
         if not free:
-            _say(lang, f"{year} 年的十大{schema.KIND_TITLES[kind]}已满 10 个。", f"The {year} ranking already has 10 entries.")
+            next_edition = build_command(f"new {kind} --year {year + 1}")
+            _say(lang, f"{year} 年的十大{schema.KIND_TITLES[kind]}已满 10 个。要开始新的一届，运行 {next_edition}",
+                 f"The {year} ranking already has 10 entries. To start the next edition: {next_edition}")
             return 1
         values["rank"] = free[0]
     slug = slug or f"new-{kind}"
     path = folder / f"{slug}.yaml"
     number = 2
-    while path.exists():
+    while os.path.lexists(path):  # a folder or a (dangling) link by that name is taken too: never write through it
         path, number = folder / f"{slug}-{number}.yaml", number + 1
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(scaffold(kind, path, root, values), encoding="utf-8")
     shown = path.relative_to(root).as_posix()
-    _say(lang, f"已新建 {shown}\n下一步：编辑这个文件（文件名就是网址，可改为英文短名），然后运行 python build.py check",
-         f"Created {shown}\nNext: edit it (the file name is the URL), then run python build.py check")
+    check_command = build_command("check")
+    _say(lang, f"已新建 {shown}\n下一步：编辑这个文件（文件名就是网址，可改为英文短名），然后运行 {check_command}",
+         f"Created {shown}\nNext: edit it (the file name is the URL), then run {check_command}")
     return 0
 
 
 def _ranks_taken(folder: Path) -> set[int]:
     taken = set()
     for path in folder.glob("*.yaml"):
+        if path.is_symlink() or not path.is_file():  # a folder named like an entry, a link: not an entry
+            continue
         match = re.search(r"^rank:\s*(\d+)", path.read_text(encoding="utf-8", errors="replace"), re.M)
         if match:
             taken.add(int(match.group(1)))
     return taken
 
 
-def main(root: Path, argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python build.py", description="营商创新榜单网站：检查、生成、预览、新建条目")
+def _parser(root: Path, lang: str) -> EditorArgumentParser:
+    parser = EditorArgumentParser(prog=build_command(), description="营商创新榜单网站：检查、生成、预览、新建条目", lang=lang)
     parser.add_argument("--lang", choices=["zh", "en"], default=None, help="消息语言 / message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="检查全部条目 / validate every entry")
+    check_cmd.add_argument("--strict-en", action="store_true", help="缺少英文也算错误 / missing English is an error")
     check_cmd.add_argument("--fix", action="store_true",
                            help="先补回表单编辑器保存时去掉的首行 schema 注释 / first restore what the form editor drops")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="把提醒（如没改过的模板示例文字）也当作错误 / treat warnings as errors")
     serve_cmd = commands.add_parser("serve", help="本地预览 / live preview")
     serve_cmd.add_argument("--dev-addr", default=None, help=f"地址与端口，默认 {DEV_ADDR}")
     serve_cmd.add_argument("--open", action="store_true", help="打开浏览器 / open the browser")
     new_cmd = commands.add_parser("new", help="新建条目 / new entry file")
-    new_cmd.add_argument("kind", choices=list(KIND_LABELS))
+    new_cmd.add_argument("kind", choices=list(KIND_LABELS), help="case 案例、person 人物、ambassador 大使")
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
-    new_cmd.add_argument("--year", type=int, default=None, help="年度（案例和人物）")
+    new_cmd.add_argument("--year", type=edition_year, default=None, help="年度（案例和人物），如 2023；不写则放进最新一届")
     commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
     links_cmd = commands.add_parser("links", help="检查生成的网站中的链接、图片和锚点 / check links, assets, anchors")
     links_cmd.add_argument("site_dir", nargs="?", type=Path, default=root / "site")
     links_cmd.add_argument("--site-url", default=None, help="网站地址（默认取自 site/robots.txt）/ default: from robots.txt")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def edition_year(text: str) -> int | None:
+    """`--year`: four digits, or nothing (VS Code's task passes an empty answer as "")."""
+    if not text.strip():
+        return None
+    if not re.fullmatch(r"(19|20)\d\d", text.strip()):
+        raise argparse.ArgumentTypeError(f"年份要写四位数字，如 2023，不能是“{text}”")
+    return int(text)
+
+
+def parse_arguments(root: Path, argv: list[str] | None) -> argparse.Namespace:
+    """The command line, with `new`'s slug accepted before or after `--year`.
+
+    argparse reads `new case --year 2023 my-slug` as `kind` alone and leaves the slug over;
+    a single word left over after `new` is the slug.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(root, language_of(argv, "zh"))
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "new" and args.slug is None and len(extra) == 1 and not extra[0].startswith("-"):
+        args.slug, extra = extra[0], []
+    if getattr(args, "slug", None) is not None:
+        args.slug = args.slug.strip() or None  # an empty answer in VS Code's prompt: the default name
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+def main(root: Path, argv: list[str] | None = None) -> int:
+    args = parse_arguments(root, argv)
 
     lang = args.lang or "zh"
     try:
@@ -204,9 +255,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
             if args.fix:  # --- form editor (issue 15): publisher/cms.py restores what the CMS drops ---
                 for fixed in cms.normalise_tree(root):
                     print(f"{fixed.relative_to(root).as_posix()}: " + ("已补回首行注释" if lang == "zh" else "schema line restored"))
-            return check(root, lang)
+            return check(root, lang, strict_en=args.strict_en)
         if args.command == "build":
-            return build(root, lang, args.site_dir, args.site_url)
+            return build(root, lang, args.site_dir, args.site_url, args.strict)
         if args.command == "serve":
             return serve(root, lang, args.dev_addr, args.open)
         if args.command == "links":

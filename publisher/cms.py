@@ -66,10 +66,11 @@ def _pattern(annotated: object) -> str | None:
 
 MEDIA_PATTERN = _pattern(schema.MediaPath)
 LINK_PATTERN = _pattern(schema.Link)
+TEXT_PATTERN = _pattern(schema.Text)  # "not blank": the form's required mark says it
 
 
 # Advice that only makes sense in a YAML file (the form quotes, picks dates and stores paths itself).
-YAML_ONLY = re.compile(r"[；;，,]\s*(请加引号|格式\s*YYYY-MM-DD|相对于 cases/ 文件夹)|（不含 \.yaml）")
+YAML_ONLY = re.compile(r"[；;，,]\s*(请加引号|格式\s*YYYY-MM-DD|相对于 cases/ 文件夹)|（不含 \.yaml）|[，,]\s*见 [A-Z]\w+")
 
 
 def _hint(description: str) -> str:
@@ -159,7 +160,7 @@ def _string_widget(name: str, node: dict) -> dict:
         return {"widget": "markdown", "buttons": MARKDOWN_BUTTONS, "editor_components": [],
                 "modes": ["rich_text", "raw"]}
     widget = "text" if (limit or 0) >= 200 or "几行" in description else "string"
-    extra = {"pattern": [node["pattern"], "格式不对，请看下方说明"]} if node.get("pattern") not in (None, r"\S") else {}
+    extra = {"pattern": [node["pattern"], "格式不对，请看下方说明"]} if node.get("pattern") not in (None, TEXT_PATTERN) else {}
     return {"widget": widget, **({"maxlength": limit} if limit else {}), **extra}
 
 

@@ -16,6 +16,7 @@ MkDocs 1.x) needs nothing but this file: `properdocs build` builds the same site
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import logging
@@ -33,9 +34,10 @@ import jinja2  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import cms, pipeline, search  # noqa: E402
+from publisher import cms, content_pages, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -49,6 +51,8 @@ class _Session:
     build: pipeline.Build | None = None  # made in on_config, dropped after on_post_build
     html: dict[str, str] | None = None  # source file → finished HTML of each generated page
     fingerprinted: dict[str, str] | None = None  # asset → its name with a content hash
+    english_nav: Navigation | None = None  # the English edition's navigation (on_nav)
+    english_config: MkDocsConfig | None = None  # the config English pages see (site name, footer, nav)
 
 
 _session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
@@ -111,18 +115,48 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
     return names
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    # --- English edition: pages under en/ get their own, English navigation (on_page_context) ---
+    english = copy.copy(config)  # what English pages see as `config`: English name, footer and navigation
+    for key, value in i18n.english_settings(_current().catalog.site, config.extra).items():
+        english[key] = value
+    english["nav"] = i18n.english_nav(config.nav or [], Path(config.docs_dir))
+    for file in files.documentation_pages():
+        if file.url.startswith(urls.language_root("en")):
+            file.page = None  # made again by the English navigation, with its English title
+    _session.english_nav, _session.english_config = get_navigation(files, english), english
+    # ---
+    return nav
+
+
+def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: Navigation) -> dict:
+    if _session.english_nav is not None and page.url.startswith(urls.language_root("en")):
+        context["nav"] = _session.english_nav  # the English edition's tabs and drawer
+        context["config"] = _session.english_config
+    return context
+
+
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
+    # --- safety (issue 10): a hand-written page is text: sanitised HTML, escaped front matter ---
+    if page.file.src_uri not in (_session.html or {}):
+        page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+        return content_pages.sanitise(html)
+    # --- end safety ---
     return (_session.html or {}).get(page.file.src_uri, html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     names = _session.fingerprinted or {}
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
+    # --- English edition: which pages exist in which language (language switch, hreflang, sitemap) ---
+    env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
+    # ---
     return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
     path = Path(config.site_dir) / "search" / "search_index.json"
     if path.exists():
         index = json.loads(path.read_text(encoding="utf-8"))
@@ -144,7 +178,7 @@ def _current() -> pipeline.Build:
 def _drop() -> None:
     if _session.build is not None:
         _session.build.close()
-    _session.build = _session.html = _session.fingerprinted = None
+    _session.build = _session.html = _session.fingerprinted = _session.english_nav = _session.english_config = None
 
 
 def _leave_chinese_segmentation_to_us() -> None:
@@ -210,9 +244,9 @@ def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_pag
 
     config = fresh_config()
     config.plugins.on_startup(command="serve", dirty=False)
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
-    server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
     try:
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
+        server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
         builder(config)
         for watched in [config.docs_dir, config.config_file_path, *config.watch]:
             server.watch(watched)

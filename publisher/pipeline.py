@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cards, social, urls
+from . import cards, media_variants, social, urls
 from .catalog import Catalog
 from .problems import ContentError, Problem
 from .render import Page, render_pages
@@ -25,6 +25,7 @@ CASES_DIR = "cases"
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
 STORE_DIR = ".cache/drawn"  # share images and QR codes drawn by earlier builds (git-ignored; may be deleted)
+MEDIA_FACTS = ".cache/media-facts.json"  # sizes and durations of media files read by earlier builds (issue 13)
 
 
 class TemplateFailure(Exception):
@@ -58,19 +59,20 @@ def prepare(root: Path, site_url: str | None = None) -> Build:
     """The whole build before MkDocs: entries, pages and, with a `site_url`, what sharing needs.
     Raises ContentError (entries, or a hand-written page in a generated page's place) or TemplateFailure."""
     catalog = load(root)
+    media = media_variants.describe(catalog.media, root / CASES_DIR, root / MEDIA_FACTS)  # issue 13: sizes, formats
     try:
-        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url)
+        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, media)
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
     clashes = page_clashes(root / CONTENT_DIR, {page.url for page in pages})
     if clashes:
         raise ContentError(clashes)
     build = Build(root, site_url, catalog, pages)
-    build.files = {urls.media(path): root / CASES_DIR / path for path in catalog.media}
+    build.files = dict(media.as_is)  # media published as supplied; resized pictures and audio are drawn below
     if site_url:
         build.pages, drawings, build.generated = social.share(catalog, pages, site_url, cards.find_fonts())
         build.store = Store(root / STORE_DIR)
-        build.files.update(build.store.files(drawings))
+        build.files.update(build.store.files({**drawings, **media.drawings}))
     return build
 
 

@@ -14,7 +14,7 @@ import shutil
 import urllib.parse
 from pathlib import Path
 
-from .problems import ContentError
+from .problems import ContentError, Problem
 
 MARK = "publisher-problems"  # the page names its problems' digest here; the reload script compares it
 
@@ -22,8 +22,7 @@ MARK = "publisher-problems"  # the page names its problems' digest here; the rel
 def problem_page(error: Exception, root: Path, lang: str = "zh") -> str:
     """The page listing what `error` (a ContentError, or any build failure) found."""
     if isinstance(error, ContentError):
-        items = [_item(*problem.parts(lang, root), root / problem.path if not problem.path.is_absolute()
-                       else problem.path, problem.line, problem.column) for problem in error.problems]
+        items = [_item(problem, root, lang) for problem in error.problems]
         count = len(error.problems)
     else:
         items = [f'<li><pre class="detail">{html.escape(str(error) or type(error).__name__)}</pre></li>']
@@ -33,14 +32,21 @@ def problem_page(error: Exception, root: Path, lang: str = "zh") -> str:
     intro = ("网站预览暂停了：下面的文件有问题。改好并保存后，本页会自动刷新为网站。"
              if lang == "zh" else "The preview is paused until these are fixed; this page reloads by itself.")
     return _PAGE.format(lang="zh-CN" if lang == "zh" else "en", mark=MARK, digest=digest, title=html.escape(title),
-                        intro=html.escape(intro), items="\n".join(items), open_label="用 VS Code 打开")
+                        intro=html.escape(intro), items="\n".join(items))
 
 
-def _item(where: str, field: str, message: str, hint: str, path: Path, line: int | None, column: int | None) -> str:
-    target = urllib.parse.quote(path.resolve().as_posix()) + (f":{line}:{column or 1}" if line else "")
-    return (f'<li><p class="where"><code>{html.escape(where)}</code> <span class="field">{html.escape(field)}</span>'
-            f' <a href="vscode://file/{html.escape(target)}">用 VS Code 打开</a></p>'
-            f'<p class="message">{html.escape(message)}</p><p class="hint">怎么改：{html.escape(hint)}</p></li>')
+def _item(problem: Problem, root: Path, lang: str) -> str:
+    where, field, message, hint = problem.parts(lang, root)
+    path = problem.path if problem.path.is_absolute() else root / problem.path
+    target = urllib.parse.quote(path.resolve().as_posix().lstrip("/")) + (f":{problem.line}:{problem.column or 1}"
+                                                              if problem.line else "")
+    file = where.split(":", 1)[0]
+    line = (f"第 {problem.line} 行" if lang == "zh" else f"line {problem.line}") if problem.line else ""
+    label = ("字段 " if lang == "zh" else "field ") + field if field != "-" else ""
+    return (f'<li><p class="where"><code>{html.escape(file)}</code> {line} <span class="field">{html.escape(label)}'
+            f'</span> <a href="vscode://file/{html.escape(target)}">{"用 VS Code 打开" if lang == "zh" else "Open"}'
+            f'</a></p><p class="message">{html.escape(message)}</p>'
+            f'<p class="hint">{"怎么改" if lang == "zh" else "What to do"}：{html.escape(hint)}</p></li>')
 
 
 def write_problem_site(site_dir: Path, page: str) -> None:

@@ -21,8 +21,9 @@ import nh3
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import schema, urls
+from . import i18n, schema, translations, urls
 from .catalog import Catalog, Edition, Entry
+from .media_variants import MediaSet
 
 PLACEHOLDER_COLOURS = 6
 _BODY_TAGS = {"p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "a", "code",
@@ -42,6 +43,7 @@ class Page:
     entries: tuple[Entry, ...] = ()  # what it shows: its entry, or a ranking's entries in rank order
     meta: dict = field(default_factory=dict)  # more front matter (pub_sample …)
     head: str = ""  # share tags and JSON-LD, finished HTML (social.py)
+    lang: str = i18n.DEFAULT  # zh | en: the English edition's pages live under en/
 
     @property
     def source(self) -> str:
@@ -55,7 +57,7 @@ class Page:
         into HTML without escaping it.
         """
         front = {"title": str(escape(self.title)), "description": str(escape(self.description)),
-                 "hide": ["navigation", "toc"], "pub_kind": self.kind, **self.meta}
+                 "hide": ["navigation", "toc"], "pub_kind": self.kind, "pub_lang": self.lang, **self.meta}
         if self.head:
             front["pub_head"] = self.head
         return "---\n" + json.dumps(front, ensure_ascii=False, sort_keys=True) + "\n---\n"
@@ -86,10 +88,18 @@ def placeholder_colour(key: str) -> int:
 
 
 class Renderer:
-    """Renders every page of a catalog with the Jinja templates in `templates_dir`."""
+    """Renders every page of a catalog in one language with the Jinja templates in `templates_dir`.
 
-    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None):
-        self.catalog = catalog
+    The templates are the same for both languages: the entries come as `translations.Localized` views
+    (English where there is English, else Chinese), the interface words from `t()` (i18n.py), and every
+    link stays inside the page's own language (`link`, `url`)."""
+
+    def __init__(self, catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 lang: str = i18n.DEFAULT, media: MediaSet | None = None):
+        self.written = catalog  # the data as written: lookups by Chinese name
+        self.catalog = translations.localize(catalog, lang)
+        self.lang = lang
+        self.prefix = urls.language_root(lang)
         self.site_url = site_url  # absolute root of the published site; None: no absolute URLs (check)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
@@ -102,8 +112,10 @@ class Renderer:
         )
         self.env.filters["markdown"] = render_markdown
         self.env.globals.update(
-            CATEGORY_LABELS=schema.CATEGORY_LABELS, CATEGORY_SHORT=schema.CATEGORY_SHORT,
-            IDENTITY_LABELS=schema.IDENTITY_LABELS, placeholder_colour=placeholder_colour, initial=initial)
+            CATEGORY_LABELS=i18n.labels("category", lang), CATEGORY_SHORT=i18n.labels("category_short", lang),
+            IDENTITY_LABELS=i18n.labels("identity", lang), placeholder_colour=placeholder_colour, initial=initial,
+            t=i18n.translator(lang), lang=lang, html_lang=i18n.HTML_LANG)
+        self.env.globals["media"] = media or MediaSet()  # picture sizes, audio files (issue 13)
 
     # relations the templates show -----------------------------------------------------------
 
@@ -122,7 +134,12 @@ class Renderer:
 
     @cached_property
     def district_slugs(self) -> dict[str, str]:
-        return {d.name: d.slug for d in self.catalog.site.districts}
+        return {d.name: d.slug for d in self.written.site.districts}
+
+    @cached_property
+    def district_names(self) -> dict[str, str]:
+        """Chinese name (as entries name a district) → the name shown in this language."""
+        return {d.raw.name: d.name for d in self.catalog.site.districts}
 
     # pages --------------------------------------------------------------------------------------------
 
@@ -146,43 +163,50 @@ class Renderer:
         `link(entry or site path)` and `url(name, *args)` give links relative to this page."""
 
         def link(target: str | Entry) -> str:
-            return urls.relative(here, target.url if isinstance(target, Entry) else target)
+            return urls.relative(here, self.prefix + (target.url if isinstance(target, Entry) else target))
 
         def url(name: str, *args: object) -> str:
-            return urls.relative(here, urls.named(name, *args))
+            shared = name in urls.SHARED_BY_LANGUAGES  # media; a QR code's page is already this page
+            return urls.relative(here, ("" if shared else self.prefix) + urls.named(name, *args))
 
         share_url = urls.absolute(self.site_url, here) if self.site_url else None  # what the QR code says
         return self.env.get_template(template).render(site=self.catalog.site, here=here, share_url=share_url,
-                                                      link=link, url=url, **context)
+                                                      link=link, url=url, district_names=self.district_names,
+                                                      **context)
+
+    def _page(self, url: str, title: str, description: str, html: str, **more: object) -> Page:
+        return Page(url, title, description, html, lang=self.lang, **more)  # type: ignore[arg-type]
 
     def home(self) -> Page:
         site = self.catalog.site
-        html = self._render("home.html", urls.HOME, catalog=self.catalog, edition=self.catalog.current,
+        html = self._render("home.html", self.prefix + urls.HOME, catalog=self.catalog, edition=self.catalog.current,
                             ambassadors=self.catalog.ambassadors[:8],
                             ambassador_count=len(self.catalog.ambassadors))
         # Material prints "<page title> - <site name>": the tagline keeps the brand from doubling.
-        return Page(urls.HOME, site.tagline, site.tagline, html, kind="home")
+        return self._page(self.prefix + urls.HOME, site.tagline, site.tagline, html, kind="home")
 
     def edition(self, edition: Edition) -> Page:
-        here = urls.edition(edition.year)
+        here = self.prefix + urls.edition(edition.year)
         html = self._render("edition.html", here, edition=edition, is_current=edition is self.catalog.current)
-        return Page(here, f"{edition.year} 年度创新榜单", f"{edition.year} 年度十大创新案例与十大创新人物", html,
-                    kind="edition")
+        t = i18n.translator(self.lang)
+        return self._page(here, t("edition", year=edition.year), t("edition_lead", year=edition.year), html,
+                          kind="edition")
 
     def ranking(self, edition: Edition, kind: str, entries: tuple[Entry, ...]) -> Page:
-        here = urls.ranking(edition.year, kind)
-        title = f"{edition.year} 年度十大{schema.KIND_TITLES[kind]}"
+        here = self.prefix + urls.ranking(edition.year, kind)
+        title = i18n.text("ranking_cases" if kind == "case" else "ranking_people", self.lang, year=edition.year)
         html = self._render("ranking.html", here, edition=edition, kind=kind, entries=entries, title=title,
                             is_current=edition is self.catalog.current)
-        names = "、".join(e.name for e in entries[:3])
-        description = f"{title}：{names}等" if entries else title
-        return Page(here, title, description, html, kind="ranking", entries=entries)
+        names = i18n.text("list_separator", self.lang).join(e.name for e in entries[:3])
+        description = i18n.text("ranking_description", self.lang, title=title, names=names) if entries else title
+        return self._page(here, title, description, html, kind="ranking", entries=entries)
 
     def entry(self, siblings: tuple[Entry, ...], index: int) -> Page:
         """The page of `siblings[index]`, with its neighbours in the ranking (or on the wall)."""
         entry = siblings[index]
         previous = siblings[index - 1] if index > 0 else None
         following = siblings[index + 1] if index + 1 < len(siblings) else None
+        here = self.prefix + entry.url
         context: dict[str, object] = {"entry": entry, "previous": previous, "next": following}
         if entry.kind == "case":
             context["people"] = self.people_by_case.get((entry.year, entry.slug), [])
@@ -194,54 +218,65 @@ class Renderer:
             title, description = entry.data.name, " ".join(entry.data.citation.split())
         else:
             title, description = entry.data.name, entry.data.quote
-        html = self._render(f"{entry.kind}.html", entry.url, **context)
-        return Page(entry.url, title, description, html, kind=entry.kind, entries=(entry,),
-                    meta={"pub_sample": entry.data.sample})
+        html = self._render(f"{entry.kind}.html", here, **context)
+        return self._page(here, title, description, html, kind=entry.kind, entries=(entry,),
+                          meta={"pub_sample": entry.data.sample, "pub_translated": entry.data.translated})
 
     def _district_url(self, district: str | None) -> str | None:
         return urls.district(self.district_slugs[district]) if district else None
 
     def wall(self) -> Page:
         ambassadors = self.catalog.ambassadors
-        identities = [(k, v) for k, v in schema.IDENTITY_LABELS.items() if any(a.data.identity == k for a in ambassadors)]
-        counts = Counter(a.data.region for a in ambassadors)
-        regions = sorted(counts, key=lambda region: (-counts[region], region))  # most ambassadors first
-        html = self._render("wall.html", urls.WALL, ambassadors=ambassadors, identities=identities, regions=regions)
-        return Page(urls.WALL, "营商公益大使", f"{len(ambassadors)} 位营商公益大使，来自各行各业、世界各地。",
-                    html, kind="wall")
+        identities = [(k, v) for k, v in i18n.labels("identity", self.lang).items()
+                      if any(a.data.identity == k for a in ambassadors)]
+        counts = Counter(a.data.raw.region for a in ambassadors)  # filter by the place as written: one per place
+        shown = {a.data.raw.region: a.data.region for a in ambassadors if a.data.lang_of("region") == self.lang}
+        regions = [(region, shown.get(region, region), region not in shown)  # value, label, label untranslated
+                   for region in sorted(counts, key=lambda region: (-counts[region], region))]  # most first
+        html = self._render("wall.html", self.prefix + urls.WALL, ambassadors=ambassadors, identities=identities,
+                            regions=regions)
+        return self._page(self.prefix + urls.WALL, i18n.text("ambassadors", self.lang),
+                          i18n.text("count_ambassadors", self.lang, count=len(ambassadors)), html, kind="wall")
 
     def archive(self) -> Page:
-        html = self._render("archive.html", urls.ARCHIVE, editions=self.catalog.editions)
-        return Page(urls.ARCHIVE, "往届榜单", "历年十大创新案例与十大创新人物", html, kind="archive")
+        html = self._render("archive.html", self.prefix + urls.ARCHIVE, editions=self.catalog.editions)
+        return self._page(self.prefix + urls.ARCHIVE, i18n.text("archive", self.lang),
+                          i18n.text("archive_description", self.lang), html, kind="archive")
 
     def categories(self) -> list[Page]:
         pages = []
         all_cases = [c for ed in self.catalog.editions for c in ed.cases]
         overview = []
-        for key, label in schema.CATEGORY_LABELS.items():
+        for key, label in i18n.labels("category", self.lang).items():
             cases = [c for c in all_cases if c.data.category == key]
             overview.append((key, label, len(cases)))
-            here = urls.category(key)
+            here = self.prefix + urls.category(key)
             html = self._render("category.html", here, key=key, label=label, cases=cases)
-            pages.append(Page(here, label, f"{label}类创新案例", html, kind="category"))
-        html = self._render("categories.html", urls.CATEGORIES, overview=overview)
-        pages.append(Page(urls.CATEGORIES, "四个全生命周期", "按全生命周期浏览创新案例", html, kind="category"))
+            pages.append(self._page(here, label, i18n.text("category_cases", self.lang, category=label), html,
+                                    kind="category"))
+        here = self.prefix + urls.CATEGORIES
+        html = self._render("categories.html", here, overview=overview)
+        pages.append(self._page(here, i18n.text("categories", self.lang), i18n.text("categories_description", self.lang),
+                                html, kind="category"))
         return pages
 
     def districts(self) -> list[Page]:
         pages = []
         editions = self.catalog.editions
         for district in self.catalog.site.districts:
-            cases = [c for ed in editions for c in ed.cases if c.data.district == district.name]
-            people = [p for ed in editions for p in ed.people if p.data.district == district.name]
+            cases = [c for ed in editions for c in ed.cases if c.data.district == district.raw.name]
+            people = [p for ed in editions for p in ed.people if p.data.district == district.raw.name]
             if not cases and not people:
                 continue
-            here = urls.district(district.slug)
+            here = self.prefix + urls.district(district.slug)
             html = self._render("district.html", here, district=district, cases=cases, people=people)
-            pages.append(Page(here, district.name, f"{district.name}的创新案例与人物", html, kind="district"))
+            pages.append(self._page(here, district.name, i18n.text("district_entries", self.lang, district=district.name),
+                                    html, kind="district"))
         return pages
 
 
-def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    return Renderer(catalog, templates_dir, site_url).pages()
+def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
+                 media: MediaSet | None = None) -> list[Page]:
+    """Every page of the site, in a stable order: the Chinese edition, then the English one under en/;
+    `media` (media_variants.describe): picture sizes, audio files."""
+    return [page for lang in i18n.LANGUAGES for page in Renderer(catalog, templates_dir, site_url, lang, media).pages()]

@@ -10,7 +10,8 @@ import json
 from dataclasses import replace
 from typing import Iterable
 
-from . import cards, schema, urls
+from . import cards, i18n, schema, urls
+from .translations import Localized
 from .cards import HEIGHT, WIDTH, Card, Fonts, card_key, entry_card, ranking_card, ranking_label, site_card
 from .catalog import Catalog, Entry
 from .render import Page
@@ -44,9 +45,11 @@ def head_html(properties: list[tuple[str, str, str]], ld: dict | None) -> str:
 
 
 def social_tags(*, title: str, description: str, url: str, image: str, image_alt: str, og_type: str,
-                site_name: str) -> list[tuple[str, str, str]]:
+                site_name: str, lang: str = i18n.DEFAULT) -> list[tuple[str, str, str]]:
     return [
-        ("property", "og:type", og_type), ("property", "og:site_name", site_name), ("property", "og:locale", "zh_CN"),
+        ("property", "og:type", og_type), ("property", "og:site_name", site_name),
+        ("property", "og:locale", i18n.OG_LOCALE[lang]),
+        ("property", "og:locale:alternate", i18n.OG_LOCALE[i18n.other_language(lang)]),
         ("property", "og:title", title), ("property", "og:description", description), ("property", "og:url", url),
         ("property", "og:image", image), ("property", "og:image:type", "image/png"),
         ("property", "og:image:width", str(WIDTH)), ("property", "og:image:height", str(HEIGHT)),
@@ -60,29 +63,31 @@ def social_tags(*, title: str, description: str, url: str, image: str, image_alt
 # --- schema.org -------------------------------------------------------------------------------------------
 
 
-def entry_ld(entry: Entry, url: str, image: str, site_name: str) -> dict:
-    """`Article` for a case, `Person` for people and ambassadors."""
+def entry_ld(entry: Entry, url: str, image: str, site_name: str, lang: str = i18n.DEFAULT) -> dict:
+    """`Article` for a case, `Person` for people and ambassadors (texts as the page in `lang` shows them)."""
     e = entry.data
+    award = f"{ranking_label(entry, lang)} {i18n.text('rank', lang, rank=e.rank)}" if entry.kind != "ambassador" else ""
     publisher = {"@type": "Organization", "name": site_name}
     if entry.kind == "case":
         return {"@context": "https://schema.org", "@type": "Article", "headline": e.title, "description": e.summary,
-                "url": url, "mainEntityOfPage": url, "image": image, "inLanguage": "zh-CN",
-                "articleSection": schema.CATEGORY_LABELS[e.category], "keywords": list(e.tags),
-                "author": {"@type": "Organization", "name": e.unit}, "publisher": publisher,
-                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
+                "url": url, "mainEntityOfPage": url, "image": image, "inLanguage": i18n.HTML_LANG[lang],
+                "articleSection": i18n.label("category", e.category, lang), "keywords": list(e.tags),
+                "author": {"@type": "Organization", "name": e.unit}, "publisher": publisher, "award": award}
     person = {"@context": "https://schema.org", "@type": "Person", "name": e.name, "url": url,
               "mainEntityOfPage": url, "image": image, "worksFor": {"@type": "Organization", "name": e.organization}}
     if entry.kind == "person":
-        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()),
-                "award": f"{ranking_label(entry)} 第 {e.rank} 名"}
-    extra = {"alternateName": e.name_en} if e.name_en else {}
-    return {**person, **extra, "jobTitle": schema.KIND_TITLES["ambassador"], "description": e.quote,
+        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()), "award": award}
+    other_name = e.raw.name if isinstance(e, Localized) and lang != "zh" else e.name_en
+    extra = {"alternateName": other_name} if other_name and other_name != e.name else {}
+    return {**person, **extra, "jobTitle": i18n.text("ambassadors", lang), "description": e.quote,
             "memberOf": publisher}
 
 
-def ranking_ld(title: str, description: str, url: str, entries: Iterable[Entry], site_url: str) -> dict:
-    """`ItemList` in rank order; each item's position is its rank."""
-    items = [{"@type": "ListItem", "position": e.data.rank, "url": urls.absolute(site_url, e.url), "name": e.name}
+def ranking_ld(title: str, description: str, url: str, entries: Iterable[Entry], site_url: str,
+               lang: str = i18n.DEFAULT) -> dict:
+    """`ItemList` in rank order; each item's position is its rank, its URL in the list's language."""
+    root = urls.language_root(lang)
+    items = [{"@type": "ListItem", "position": e.data.rank, "url": urls.absolute(site_url, root + e.url), "name": e.name}
              for e in sorted(entries, key=lambda e: e.data.rank)]
     return {"@context": "https://schema.org", "@type": "ItemList", "name": title, "description": description,
             "url": url, "itemListOrder": "https://schema.org/ItemListOrderAscending", "numberOfItems": len(items),
@@ -122,24 +127,27 @@ def _image(card: Card, font_id: str, fonts: Fonts | None) -> Drawing:
 
 
 def _card(page: Page, site: schema.Site) -> Card | None:
-    """What the page's own share image shows; None: the site's default image."""
+    """What the page's own share image shows, in the page's language; None: the site's default image."""
+    shown = Localized(site, page.lang)
+    districts = {d.raw.name: d.name for d in shown.districts}
     if page.kind in ("case", "person", "ambassador"):
-        return entry_card(page.entries[0], site.brand)
+        return entry_card(page.entries[0], shown.brand, page.lang, districts)
     if page.kind == "ranking":
-        return ranking_card(page.title, page.entries, site.brand)
+        return ranking_card(page.title, page.entries, shown.brand, page.lang)
     return None
 
 
 def _head(page: Page, site: schema.Site, site_url: str, image: str) -> str:
     """One page's meta tags and JSON-LD."""
     canonical = urls.absolute(site_url, page.url)
+    brand = Localized(site, page.lang).brand
     if page.kind in ("case", "person", "ambassador"):
-        ld: dict | None = entry_ld(page.entries[0], canonical, image, site.brand)
+        ld: dict | None = entry_ld(page.entries[0], canonical, image, brand, page.lang)
     elif page.kind == "ranking":
-        ld = ranking_ld(page.title, page.description, canonical, page.entries, site_url)
+        ld = ranking_ld(page.title, page.description, canonical, page.entries, site_url, page.lang)
     else:
         ld = None
     og_type = {"case": "article", "person": "profile", "ambassador": "profile"}.get(page.kind, "website")
     tags = social_tags(title=page.title, description=page.description, url=canonical, image=image,
-                       image_alt=f"{page.title} - {site.brand}", og_type=og_type, site_name=site.brand)
+                       image_alt=f"{page.title} - {brand}", og_type=og_type, site_name=brand, lang=page.lang)
     return head_html(tags, ld)

@@ -18,6 +18,22 @@ CATEGORIES = "categories/"
 MEDIA = "files/"  # editors' media, published under their path below cases/
 SHARE_DEFAULT = "assets/share/"  # the site's default share image
 QR_FILE = "qr.svg"
+LANGUAGE_ROOTS = {"zh": "", "en": "en/"}  # the English edition mirrors the Chinese URLs under en/
+SHARED_BY_LANGUAGES = ("media", "qr_code")  # named paths that are not prefixed (a QR code's page already is)
+
+
+def language_root(lang: str) -> str:
+    return LANGUAGE_ROOTS[lang]
+
+
+def language_of(page: str) -> str:
+    """The language of a site path: under en/ → en, else zh."""
+    return "en" if page.startswith(LANGUAGE_ROOTS["en"]) else "zh"
+
+
+def counterpart(page: str) -> str:
+    """The same page in the other language (whether it exists is for the caller to know)."""
+    return page[len(LANGUAGE_ROOTS["en"]):] if language_of(page) == "en" else LANGUAGE_ROOTS["en"] + page
 
 
 def edition(year: int) -> str:

@@ -7,6 +7,7 @@ that exist. Every problem is collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import typing
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import content_pages, media, schema
 from .catalog import Catalog, Edition, Entry
-from .load import FieldPath, RawEntry, classify_place, discover, dotted, read_entry
+from .load import FORBIDDEN_CHARS, FieldPath, RawEntry, char_name, classify_place, dotted, read_entry, survey
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
@@ -66,11 +67,14 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem("date", value=shown)
     if kind == "string_pattern_mismatch":
         return problem("slug", value=shown)
-    if kind in ("link_scheme", "link_malformed", "media_path", "blank"):
+    if kind in ("link_scheme", "link_malformed", "media_path", "blank", "windows_path"):
         return problem(kind, value=shown)
+    if kind == "control_char":
+        found = FORBIDDEN_CHARS.search(str(value))
+        return problem(kind, char=char_name(found.group()) if found else "")
     expected = _expected_type(kind)
     if expected:
-        return problem("type", value=shown, expected=expected)
+        return problem("type", value=shown, expected=expected, got=_written_as(value))
     return problem("invalid", detail=detail.get("msg", kind))
 
 
@@ -96,6 +100,17 @@ def _expected_type(kind: str) -> str | None:
         if kind.startswith(prefix):
             return expected
     return None
+
+
+def _written_as(value: object) -> str:
+    """What YAML made of the editor's value, for "这里要写文字，现在写的是数字“50”"."""
+    if value is None:
+        return "none"
+    for kind, types in (("bool", bool), ("number", (int, float)), ("date", (dt.date,)), ("list", (list, tuple)),
+                        ("dict", dict)):
+        if isinstance(value, types):
+            return kind
+    return "text"
 
 
 def _show(value: object) -> str:
@@ -129,28 +144,32 @@ def _inner_model(annotation: typing.Any) -> type[BaseModel] | None:
     return None
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*):[^>\s]+)>|href\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*):[^>\s]+)>|href\s*=\s*[\"']?([^\"'\s>]+)"
+                      r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)", re.I | re.M)  # the last: `[x]: url` definitions
+_BARE_DOMAIN = re.compile(r"^(?:www\.|[\w-]+\.)+(?:com|cn|net|org|gov|edu|info|io)(?:[/:?#]|$)", re.I)
 
 
 def _body_links(data: dict) -> list[tuple[FieldPath, str]]:
     """Link targets written in Markdown fields, so unsafe ones are rejected with a message."""
     found = []
-    for name in ("body", "intro"):
-        text = data.get(name)
+    english = data.get("en") if isinstance(data.get("en"), dict) else {}
+    for at, text in [((name,), data.get(name)) for name in ("body", "intro")] + \
+                    [(("en", name), english.get(name)) for name in ("body", "intro")]:
         if isinstance(text, str):
-            found += [((name,), next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
+            found += [(at, next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
     return found
 
 
 def _bad_link(link: str) -> bool:
     if link.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
-        return False  # anchors and relative links stay on this site
+        return bool(_BARE_DOMAIN.match(link))  # `(www.qingdao.gov.cn)` would be a page of this site
     return not link.lower().startswith(("http://", "https://", "mailto:"))
 
 
 def _link_problem(raw: RawEntry, at: FieldPath, link: str) -> Problem:
     line, column = raw.locate(at) or (None, None)
-    return Problem(raw.path, "link_scheme", line, column, dotted(at), {"value": _show(link)})
+    code = "link_scheme" if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I) else "link_no_scheme"
+    return Problem(raw.path, code, line, column, dotted(at), {"value": _show(link)})
 
 
 # --- across files ------------------------------------------------------------------------------------
@@ -167,9 +186,9 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
 
 def build_catalog(cases_dir: Path) -> Catalog:
     """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
-    problems: list[Problem] = []
     entries: list[tuple[RawEntry, BaseModel]] = []
-    paths = discover(cases_dir)
+    paths, problems = survey(cases_dir)
+    places = [path.relative_to(cases_dir).parts for path in paths]
     for path in paths:
         raw, data, found = read_and_check(path, cases_dir)
         problems += found
@@ -177,13 +196,15 @@ def build_catalog(cases_dir: Path) -> Catalog:
             entries.append((raw, data))
 
     sites = [data for raw, data in entries if raw.kind == "site"]
-    if not sites:
+    if not any(place == ("site.yaml",) for place in places):  # one that is there but wrong is reported already
         problems.append(Problem(cases_dir / "site.yaml", "no_site"))
     site = sites[0] if sites else None
     problems += _check_ranks(entries)
-    problems += _check_references(entries, site, _case_files([p.relative_to(cases_dir).parts for p in paths]))
+    problems += _check_collisions(paths, places, entries)
+    problems += _check_references(entries, site, _case_files(places))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
+    problems += content_pages.check_pages(cases_dir.parent / "content")  # hand-written pages beside cases/
     if problems or site is None:
         raise ContentError(problems)
     return _assemble(entries, site, media)
@@ -262,12 +283,55 @@ def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> 
     used, problems = set(), []
     for raw, data in entries:
         for at, rel in media_fields(data):
-            if (cases_dir / rel).is_file():
-                used.add(rel.replace("\\", "/"))
+            fault = media.check(cases_dir, rel, at)
+            if fault is None:
+                used.add(rel)
             else:
                 line, column = raw.locate(at) or (None, None)
-                problems.append(Problem(raw.path, "missing_file", line, column, dotted(at), {"value": rel}))
+                problems.append(Problem(raw.path, fault.code, line, column, dotted(at), fault.args))
     return tuple(sorted(used)), problems
+
+
+# File names an entry must not have: the page of the folder it is in is generated under that name.
+_GENERATED_SLUGS = {"index"}
+
+
+def _check_collisions(paths: list[Path], places: list[tuple[str, ...]],
+                      entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
+    """Two files that would become one page, a file that would replace a generated page, and two
+    districts with one address: found here, naming both, not later by MkDocs naming neither."""
+    problems = []
+    by_url: dict[tuple[str, ...], list[Path]] = defaultdict(list)
+    for path, place in zip(paths, places):
+        if classify_place(place) not in (None, ("site", None)):
+            by_url[place[:-1] + (Path(place[-1]).stem,)].append(path)
+    for url, holders in sorted(by_url.items()):
+        if url[-1] in _GENERATED_SLUGS:
+            problems += [Problem(path, "name_reserved", args={"value": path.name, "folder": "/".join(url[:-1]) + "/"})
+                         for path in holders]
+            continue
+        for path in holders if len(holders) > 1 else ():
+            others = "、".join(other.name for other in holders if other != path)
+            problems.append(Problem(path, "name_taken", args={"value": path.name, "other": others}))
+    for raw, data in entries:
+        if raw.kind == "site":
+            problems += _district_collisions(raw, data)
+    return problems
+
+
+def _district_collisions(raw: RawEntry, site: schema.Site) -> list[Problem]:
+    problems = []
+    first: dict[tuple[str, str], int] = {}
+    for index, district in enumerate(site.districts):
+        for part in ("slug", "name"):
+            value = getattr(district, part)
+            if (part, value) in first:
+                line, column = raw.locate(("districts", index, part)) or (None, None)
+                problems.append(Problem(raw.path, "district_taken", line, column, f"districts[{index}].{part}", {
+                    "value": value, "other": f"districts[{first[(part, value)]}]"}))
+            else:
+                first[(part, value)] = index
+    return problems
 
 
 def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...]) -> Catalog:

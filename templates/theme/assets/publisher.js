@@ -20,7 +20,7 @@
         item.hidden = !match;
         if (match) shown += 1;
       });
-      count.textContent = "共 " + shown + " 位";
+      count.textContent = count.getAttribute("data-template").replace("{count}", shown);  // the page language's words
       empty.hidden = shown !== 0;
       if (push && window.history && window.URLSearchParams) {
         var params = new URLSearchParams();
