@@ -11,7 +11,7 @@ packages its bundle names, then writes beside this script:
                             fontsource fonts → fonts/…, https://unpkg.com/… → unpkg/… (local)
     fonts/                  the three woff2 files the bundle's CSS asks for, with their licences
     unpkg/                  the few unpkg paths the bundle fetches at run time, mirrored locally:
-                            the Simplified/Traditional Chinese interface, the JSON Schema of
+                            the interface in every language (zh-CN first), the JSON Schema of
                             config.yml, and package.json (the bundle's "new version?" check)
                             The GitHub/GitLab status pages it polls → an empty local answer
     LICENSE-sveltia-cms.txt the CMS's licence (MIT)
@@ -36,7 +36,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "@sveltia/cms"
-LOCALES = ("zh-CN", "zh-TW")  # en-US is built in; other interface languages fall back to it
 FONT_URL = re.compile(r"https://cdn\.jsdelivr\.net/fontsource/fonts/([a-z0-9-]+)(:vf)?@([0-9.]+)/([a-z0-9-]+\.woff2)")
 # The sign-in page polls the git host's public status page: answered locally as "unknown".
 STATUS_URL = re.compile(r"https://(?:www\.githubstatus\.com/api/v2/status\.json|status-api\.hostedstatus\.com/1\.0/status/\w+)")
@@ -81,8 +80,9 @@ def vendor_unpkg(cms: Path, version: str) -> None:
     shutil.rmtree(mirror, ignore_errors=True)
     locales = mirror / f"{PACKAGE}@{version}" / "locales"
     locales.mkdir(parents=True)
-    for locale in LOCALES:
-        shutil.copyfile(cms / "locales" / f"{locale}.json", locales / f"{locale}.json")
+    # Every interface language: the bundle picks the browser's and, when it cannot load it, asks again and again.
+    for locale in sorted((cms / "locales").glob("*.json")):
+        shutil.copyfile(locale, locales / locale.name)
     latest = mirror / PACKAGE
     (latest / "schema").mkdir(parents=True)
     shutil.copyfile(cms / "schema" / "sveltia-cms.json", latest / "schema" / "sveltia-cms.json")

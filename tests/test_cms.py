@@ -266,13 +266,16 @@ def _watch(page, server) -> tuple[list[str], list[str]]:
     return elsewhere, errors
 
 
-def test_admin_loads_in_chinese_from_this_host_only(chromium_browser, admin_site) -> None:  # noqa: F811
-    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize(("locale", "strings", "button"), [("zh-CN", "zh-CN", "使用本地仓库"),
+                                                           ("de-DE", "de", "Mit lokalem Repository arbeiten")])
+def test_admin_loads_in_the_browsers_language_from_this_host_only(chromium_browser, admin_site,  # noqa: F811
+                                                                  locale: str, strings: str, button: str) -> None:
+    context = chromium_browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         elsewhere, errors = _watch(page, admin_site)
         page.goto(admin_site.url_for("admin/"))
-        page.get_by_role("button", name="使用本地仓库").wait_for()
+        page.get_by_role("button", name=button).wait_for()
         page.wait_for_load_state("networkidle")
         fonts = page.evaluate("() => document.fonts.check('16px \"Material Symbols Outlined\"')")
         assert elsewhere == []
@@ -280,7 +283,7 @@ def test_admin_loads_in_chinese_from_this_host_only(chromium_browser, admin_site
         assert fonts
         served = {path.split("?")[0] for status, path in admin_site.requests if status == 200}
         assert "/admin/unpkg/@sveltia/cms@" + json.loads((ADMIN / "VERSIONS.json").read_text())["@sveltia/cms"] \
-            + "/locales/zh-CN.json" in served
+            + f"/locales/{strings}.json" in served
         assert not [path for status, path in admin_site.requests if status >= 400]
     finally:
         context.close()
