@@ -252,7 +252,7 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     lang = args.lang or "zh"
     try:
         if args.command == "check":
-            if args.fix:  # --- form editor (issue 15): publisher/cms.py restores what the CMS drops ---
+            if args.fix:  # the form editor's files: publisher/cms.py restores what the CMS drops
                 for fixed in cms.normalise_tree(root):
                     print(f"{fixed.relative_to(root).as_posix()}: " + ("已补回首行注释" if lang == "zh" else "schema line restored"))
             return check(root, lang, strict_en=args.strict_en)
