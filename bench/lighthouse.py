@@ -75,6 +75,14 @@ def gzip_handler(root: Path) -> type[http.server.SimpleHTTPRequestHandler]:
     return Handler
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):  # the browser cancelled media
+            super().handle_error(request, client_address)
+
+
 class _Body:
     """The file-like object SimpleHTTPRequestHandler copies to the socket."""
 
@@ -132,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     ensure_lighthouse()
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
         site = args.site.resolve() if args.site else build_demo(Path(scratch))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), gzip_handler(site))
+        server = QuietServer(("127.0.0.1", 0), gzip_handler(site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         print(f"{'page':<11} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'FCP s':>6} {'TBT ms':>7} {'CLS':>6}   "
