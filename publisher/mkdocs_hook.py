@@ -1,12 +1,16 @@
 """The one place our pipeline meets MkDocs (listed under `hooks:` in mkdocs.yml).
 
 Events, in the order MkDocs calls them:
+  on_startup       note whether MkDocs serves (the preview also serves the form editor, /admin/)
   on_config        run the pipeline once (pipeline.prepare → one `Build`); fail early on bad entries
-  on_files         hand MkDocs the generated pages, media, QR codes, share images and robots.txt;
-                   fingerprint our own CSS and JS
-  on_page_content  generated pages arrive as finished HTML: skip Markdown for them
-  on_env           give the theme the fingerprinted names (filter `fingerprinted`)
-  on_post_build    make the search index find Chinese sub-words; drop the Build
+  on_files         hand MkDocs the generated pages, media, QR codes, share images, robots.txt and
+                   /admin/; fingerprint our own CSS and JS
+  on_nav           the English edition's own navigation (pages under en/)
+  on_page_context  English pages get that navigation and the English site name
+  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised
+  on_env           the fingerprinted names and which pages exist in which language
+  on_post_build    neutralise other hosts' URLs in Material's JS, write the search index, inline
+                   critical CSS; drop the Build
 
 `build_site()` and `serve_site()` are what `build.py` calls. Nothing else in the package imports
 MkDocs, so a builder that reads the same config (ProperDocs, the maintained continuation of
@@ -37,7 +41,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import content_pages, i18n, offline, pipeline, search, urls  # noqa: E402
+from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -90,6 +94,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
+    # the form editor (/admin/): served by the preview, published only when site.yaml turns it on
+    for site_path, source in cms.admin_files(build.root, _session.serving, build.catalog.site,
+                                             [edition.year for edition in build.catalog.editions]).items():
+        given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
+        files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
     _session.fingerprinted = _fingerprint(files, config)
     return files
 
@@ -109,7 +118,7 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
 
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-    # --- English edition: pages under en/ get their own, English navigation (on_page_context) ---
+    """Pages under en/ get their own, English navigation (handed to them in on_page_context)."""
     english = copy.copy(config)  # what English pages see as `config`: English name, footer and navigation
     for key, value in i18n.english_settings(_current().catalog.site, config.extra).items():
         english[key] = value
@@ -118,7 +127,6 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if file.url.startswith(urls.language_root("en")):
             file.page = None  # made again by the English navigation, with its English title
     _session.english_nav, _session.english_config = get_navigation(files, english), english
-    # ---
     return nav
 
 
@@ -130,21 +138,20 @@ def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: 
 
 
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
-    # --- safety (issue 10): a hand-written page is text: sanitised HTML, escaped front matter ---
-    if page.file.src_uri not in (_session.html or {}):
-        page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
-        return content_pages.sanitise(html)
-    # --- end safety ---
-    return (_session.html or {}).get(page.file.src_uri, html)
+    """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual and
+    are text like any entry: sanitised, their front matter escaped."""
+    generated = (_session.html or {}).get(page.file.src_uri)
+    if generated is not None:
+        return generated
+    page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+    return content_pages.sanitise(html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     names = _session.fingerprinted or {}
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
-    # --- English edition: which pages exist in which language (language switch, hreflang, sitemap) ---
+    # which pages exist in which language: the language switch, hreflang and sitemap alternates
     env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
-    # ---
     return env
 
 
@@ -155,6 +162,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
         search.write_index(path, index)
+    critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
     _drop()
 
 

@@ -222,6 +222,8 @@ class Localized:
         english = self._find(name)  # None on Chinese pages
         if _is_model(chinese):
             return Localized(chinese, self._lang, english if _is_model(english) else _NONE)
+        if chinese is None and _is_model(english):
+            return None  # a block (audio, video) exists where the Chinese has it: English alone has no file
         if isinstance(chinese, list) and chinese and _is_model(chinese[0]) and english is None:
             return [Localized(item, self._lang, _NONE) for item in chinese]  # e.g. sources: title_en per item
         return chinese if english is None else english
