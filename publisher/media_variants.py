@@ -209,8 +209,8 @@ def _describe_sound(found: MediaSet, rel: str, source: Path, content: str, facts
             files.append((rel, MIME[format]))
         else:
             files.append((f"{base}.{format}", MIME[format]))
-            found.drawings[urls.media(files[-1][0])] = Drawing(_key(content, format), f".{format}", make_audio,
-                                                   (str(source), format))
+            found.drawings[urls.media(files[-1][0])] = Drawing(_key(content, format), f".{format}",
+                                                               make_audio, (str(source), format))
     if suffix == ".mp3":  # already plays everywhere: keep it too, last
         found.as_is[urls.media(rel)] = source
         files.append((rel, MIME["mp3"]))
@@ -247,7 +247,7 @@ def _picture_facts(source: Path) -> dict:
                 width, height = height, width
             return {"width": width, "height": height}
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        log.warning("图片无法读取，按原样发布：%s (%s) (picture published as supplied)", source.name, error)
+        log.warning("图片无法读取，按原样发布：%s（%s）(picture published as supplied)", source.name, error)
         return {}
 
 
@@ -300,7 +300,7 @@ def make_picture(source: str, content: str, width: int, format: str) -> bytes:
     except (OSError, ValueError) as error:
         from PIL import Image
 
-        log.warning("图片无法处理，已用占位图代替：%s（%s）(could not resize this picture)", source, error)
+        log.warning("图片无法处理，已用占位图代替：%s（%s）(could not resize it)", source, error)
         image = Image.new("RGB", (width, max(1, width * 9 // 16)), "#0b5cad")
     out = io.BytesIO()
     if format == "webp":

@@ -76,7 +76,8 @@ def materialised():
 # --- pictures -----------------------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(materialised,
+                                                                           cases: Path, tmp_path: Path) -> None:
     photo = phone_photo(cases / "media" / "photo.jpg")
     assert 3_000_000 <= photo.stat().st_size <= 8_000_000  # what editors upload
     found, files = materialised(["media/photo.jpg"], cases, tmp_path / "cache")
@@ -103,7 +104,8 @@ def test_a_small_picture_is_never_enlarged(materialised, cases: Path, tmp_path: 
     assert all(Image.open(files[urls.media(v.path)]).width <= 500 for v in picture.variants)
 
 
-def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(materialised,
+                                                                                 cases: Path, tmp_path: Path) -> None:
     Image.new("RGBA", (400, 200), (11, 92, 173, 0)).save(cases / "media" / "logo.png")
     found, files = materialised(["media/logo.png"], cases, tmp_path / "cache")
     picture = found.picture("media/logo.png")
@@ -130,7 +132,8 @@ def test_made_files_are_named_by_content_and_made_once(materialised, cases: Path
     assert set(changed.drawings).isdisjoint(first.drawings)  # new names: browsers never keep the old picture
 
 
-def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(materialised,
+                                                                              cases: Path, tmp_path: Path) -> None:
     Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache folder should be")  # made files cannot be kept
@@ -170,7 +173,8 @@ def test_the_demo_postcard_is_published_as_ogg_and_aac_with_its_duration(materia
     assert sound.duration_label == "0:44" and sound.duration_iso == "PT44S"
 
 
-def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(materialised,
+                                                                            cases: Path, tmp_path: Path) -> None:
     wav(cases / "media" / "voice.wav")
     found, files = materialised(["media/voice.wav"], cases, tmp_path / "cache")
     sound = found.sound("media/voice.wav")
