@@ -62,7 +62,7 @@ _LIBRARIES = ("pillow", "imageio-ffmpeg")
 
 @dataclass(frozen=True)
 class Variant:
-    site_path: str
+    path: str  # a media path, like the editors' (under cases/): urls.media() makes its site path
     width: int
     format: str  # "webp" | "jpeg"
 
@@ -76,8 +76,9 @@ class Picture:
     height: int
     variants: tuple[Variant, ...]
 
-    def srcset(self, link: Callable[[str], str], format: str) -> str:
-        return ", ".join(f"{link(v.site_path)} {v.width}w" for v in self.variants if v.format == format)
+    def srcset(self, url: Callable[..., str], format: str) -> str:
+        """For <source>/<img srcset>: `url` is the template's (media is shared by every language's pages)."""
+        return ", ".join(f"{url('media', v.path)} {v.width}w" for v in self.variants if v.format == format)
 
     def fallback(self) -> Variant:
         jpegs = [v for v in self.variants if v.format == "jpeg"]
@@ -101,7 +102,7 @@ class Sound:
 
     source: str
     duration: float | None  # seconds; None when it could not be read
-    files: tuple[tuple[str, str], ...]  # (site path, type attribute)
+    files: tuple[tuple[str, str], ...]  # (media path, type attribute)
 
     @property
     def duration_label(self) -> str:
@@ -123,7 +124,7 @@ class Clip:
     """A video as published (as supplied: editors upload H.264 MP4), with its frame size when known."""
 
     source: str
-    site_path: str
+    path: str  # media path
     type: str
     width: int | None
     height: int | None
@@ -144,10 +145,10 @@ class MediaSet:
         return self.pictures.get(_norm(path))
 
     def sound(self, path: str) -> Sound:
-        return self.sounds.get(_norm(path)) or Sound(path, None, ((urls.media(_norm(path)), _audio_type(path)),))
+        return self.sounds.get(_norm(path)) or Sound(path, None, ((_norm(path), _audio_type(path)),))
 
     def clip(self, path: str) -> Clip:
-        return self.clips.get(_norm(path)) or Clip(path, urls.media(_norm(path)), _video_type(path), None, None)
+        return self.clips.get(_norm(path)) or Clip(path, _norm(path), _video_type(path), None, None)
 
 
 def describe(media: Iterable[str], cases_dir: Path) -> MediaSet:
@@ -174,7 +175,7 @@ def _describe_one(found: MediaSet, rel: str, source: Path) -> None:
         _describe_sound(found, rel, source, content, facts, base)
     elif kind == "video":
         found.as_is[urls.media(rel)] = source
-        found.clips[rel] = Clip(rel, urls.media(rel), _video_type(rel), facts.get("width"), facts.get("height"))
+        found.clips[rel] = Clip(rel, rel, _video_type(rel), facts.get("width"), facts.get("height"))
     else:  # a picture Pillow cannot read: published as it is, shown by a plain <img>
         found.as_is[urls.media(rel)] = source
 
@@ -185,8 +186,8 @@ def _describe_picture(found: MediaSet, rel: str, source: Path, content: str, fac
     variants = []
     for format, suffix in (("webp", ".webp"), ("jpeg", ".jpg")):
         for w in widths:
-            variants.append(Variant(urls.media(f"{base}-{w}{suffix}"), w, format))
-            found.drawings[variants[-1].site_path] = Drawing(
+            variants.append(Variant(f"{base}-{w}{suffix}", w, format))
+            found.drawings[urls.media(variants[-1].path)] = Drawing(
                 _key(content, w, format), suffix, make_picture, (str(source), content, w, format))
     found.pictures[rel] = Picture(rel, width, height, tuple(variants))
 
@@ -198,21 +199,21 @@ def _describe_sound(found: MediaSet, rel: str, source: Path, content: str, facts
     if ffmpeg() is None:
         log.warning("未找到 ffmpeg，音频只发布原文件：%s (no ffmpeg: audio published as supplied)", rel)
         found.as_is[urls.media(rel)] = source
-        found.sounds[rel] = Sound(rel, facts.get("duration"), ((urls.media(rel), _audio_type(rel)),))
+        found.sounds[rel] = Sound(rel, facts.get("duration"), ((rel, _audio_type(rel)),))
         return
     files = []
     for format, supplied in (("ogg", suffix in (".ogg", ".oga", ".opus") and codec == "opus"),
                              ("m4a", suffix == ".m4a" and codec == "aac")):
         if supplied:
             found.as_is[urls.media(rel)] = source
-            files.append((urls.media(rel), MIME[format]))
+            files.append((rel, MIME[format]))
         else:
-            files.append((urls.media(f"{base}.{format}"), MIME[format]))
-            found.drawings[files[-1][0]] = Drawing(_key(content, format), f".{format}", make_audio,
-                                                   (str(source), format))
+            files.append((f"{base}.{format}", MIME[format]))
+            found.drawings[urls.media(files[-1][0])] = Drawing(_key(content, format), f".{format}",
+                                                               make_audio, (str(source), format))
     if suffix == ".mp3":  # already plays everywhere: keep it too, last
         found.as_is[urls.media(rel)] = source
-        files.append((urls.media(rel), MIME["mp3"]))
+        files.append((rel, MIME["mp3"]))
     found.sounds[rel] = Sound(rel, facts.get("duration"), tuple(files))
 
 
@@ -246,7 +247,7 @@ def _picture_facts(source: Path) -> dict:
                 width, height = height, width
             return {"width": width, "height": height}
     except (OSError, ValueError, Image.DecompressionBombError) as error:
-        log.warning("图片无法读取，按原样发布：%s (%s) (picture published as supplied)", source.name, error)
+        log.warning("图片无法读取，按原样发布：%s（%s）(picture published as supplied)", source.name, error)
         return {}
 
 
@@ -299,7 +300,7 @@ def make_picture(source: str, content: str, width: int, format: str) -> bytes:
     except (OSError, ValueError) as error:
         from PIL import Image
 
-        log.warning("图片无法处理，已用占位图代替：%s（%s）(could not resize this picture)", source, error)
+        log.warning("图片无法处理，已用占位图代替：%s（%s）(could not resize it)", source, error)
         image = Image.new("RGB", (width, max(1, width * 9 // 16)), "#0b5cad")
     out = io.BytesIO()
     if format == "webp":

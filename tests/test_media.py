@@ -20,6 +20,7 @@ from PIL import Image
 from conftest import ROOT
 from publisher import media_variants as mv
 from publisher import cards as share
+from publisher import urls
 from publisher.store import Store
 
 DEMO_AUDIO = "media/audio/treat-first-pay-later.ogg"
@@ -75,7 +76,8 @@ def materialised():
 # --- pictures -----------------------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(materialised,
+                                                                           cases: Path, tmp_path: Path) -> None:
     photo = phone_photo(cases / "media" / "photo.jpg")
     assert 3_000_000 <= photo.stat().st_size <= 8_000_000  # what editors upload
     found, files = materialised(["media/photo.jpg"], cases, tmp_path / "cache")
@@ -85,13 +87,13 @@ def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(mater
     widths = {v.format: [] for v in picture.variants}
     for variant in picture.variants:
         widths[variant.format].append(variant.width)
-        made = Image.open(files[variant.site_path])
+        made = Image.open(files[urls.media(variant.path)])
         assert made.format == {"webp": "WEBP", "jpeg": "JPEG"}[variant.format]
         assert made.size == (variant.width, round(4032 * variant.width / 3024))  # upright, not stretched
         assert "exif" not in made.info  # no camera metadata (place, device) published
     assert widths == {"webp": list(mv.WIDTHS), "jpeg": list(mv.WIDTHS)}
     phone_size = next(v for v in picture.variants if v.format == "webp" and v.width == 800)
-    assert files[phone_size.site_path].stat().st_size < 200_000
+    assert files[urls.media(phone_size.path)].stat().st_size < 200_000
 
 
 def test_a_small_picture_is_never_enlarged(materialised, cases: Path, tmp_path: Path) -> None:
@@ -99,15 +101,16 @@ def test_a_small_picture_is_never_enlarged(materialised, cases: Path, tmp_path: 
     found, files = materialised(["media/small.png"], cases, tmp_path / "cache")
     picture = found.picture("media/small.png")
     assert sorted({v.width for v in picture.variants}) == [160, 400, 500]
-    assert all(Image.open(files[v.site_path]).width <= 500 for v in picture.variants)
+    assert all(Image.open(files[urls.media(v.path)]).width <= 500 for v in picture.variants)
 
 
-def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(materialised,
+                                                                                 cases: Path, tmp_path: Path) -> None:
     Image.new("RGBA", (400, 200), (11, 92, 173, 0)).save(cases / "media" / "logo.png")
     found, files = materialised(["media/logo.png"], cases, tmp_path / "cache")
     picture = found.picture("media/logo.png")
-    webp = Image.open(files[next(v.site_path for v in picture.variants if v.format == "webp")])
-    jpeg = Image.open(files[picture.fallback().site_path])
+    webp = Image.open(files[urls.media(next(v.path for v in picture.variants if v.format == "webp"))])
+    jpeg = Image.open(files[urls.media(picture.fallback().path)])
     assert webp.mode == "RGBA" and webp.getpixel((10, 10))[3] == 0
     assert jpeg.getpixel((10, 10)) == (255, 255, 255)
 
@@ -129,7 +132,8 @@ def test_made_files_are_named_by_content_and_made_once(materialised, cases: Path
     assert set(changed.drawings).isdisjoint(first.drawings)  # new names: browsers never keep the old picture
 
 
-def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(materialised,
+                                                                              cases: Path, tmp_path: Path) -> None:
     Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the cache folder should be")  # made files cannot be kept
@@ -143,7 +147,7 @@ def test_a_picture_cut_short_still_builds_with_a_warning(materialised, cases: Pa
     whole = (cases / "media" / "photo.jpg").read_bytes()
     (cases / "media" / "photo.jpg").write_bytes(whole[: len(whole) // 3])  # an upload that broke off
     found, files = materialised(["media/photo.jpg"], cases, tmp_path / "cache")
-    assert all(Image.open(files[v.site_path]).width == v.width for v in found.picture("media/photo.jpg").variants)
+    assert all(Image.open(files[urls.media(v.path)]).width == v.width for v in found.picture("media/photo.jpg").variants)
     assert "photo.jpg" in caplog.text
 
 
@@ -163,17 +167,18 @@ def test_the_demo_postcard_is_published_as_ogg_and_aac_with_its_duration(materia
     found, files = materialised([DEMO_AUDIO], cases, tmp_path / "cache")
     sound = found.sound(DEMO_AUDIO)
     assert [t for _, t in sound.files] == ['audio/ogg; codecs="opus"', "audio/mp4"]
-    assert sound.files[0][0] == f"files/{DEMO_AUDIO}"  # the supplied Ogg/Opus, as it is
-    m4a = mv.probe(files[sound.files[1][0]])
+    assert sound.files[0][0] == DEMO_AUDIO  # the supplied Ogg/Opus, as it is
+    m4a = mv.probe(files[urls.media(sound.files[1][0])])
     assert m4a["codec"] == "aac" and abs(m4a["duration"] - sound.duration) < 0.2
     assert sound.duration_label == "0:44" and sound.duration_iso == "PT44S"
 
 
-def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(materialised, cases: Path, tmp_path: Path) -> None:
+def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(materialised,
+                                                                            cases: Path, tmp_path: Path) -> None:
     wav(cases / "media" / "voice.wav")
     found, files = materialised(["media/voice.wav"], cases, tmp_path / "cache")
     sound = found.sound("media/voice.wav")
-    codecs = [mv.probe(files[path])["codec"] for path, _ in sound.files]
+    codecs = [mv.probe(files[urls.media(path)])["codec"] for path, _ in sound.files]
     assert codecs == ["opus", "aac"]
     assert "files/media/voice.wav" not in files
     assert sound.duration_label == "0:03"
