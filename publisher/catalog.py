@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema, urls
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Entry:
     def name(self) -> str:
         """What the entry is called: a case's title, a person's or ambassador's name."""
         return self.data.title if self.kind == "case" else self.data.name
+
+    @property
+    def excerpt(self) -> str:
+        """The entry in one line, for cards and page descriptions: a case's summary, a person's
+        citation, an ambassador's quote (line breaks joined as Chinese text wants: publisher/text.py)."""
+        text = {"case": "summary", "person": "citation"}.get(self.kind, "quote")
+        return one_line(getattr(self.data, text))
 
     @property
     def url(self) -> str:

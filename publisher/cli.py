@@ -16,7 +16,7 @@ import socket
 import sys
 from pathlib import Path
 
-from . import pipeline, placeholders, schema, sitedir, translations
+from . import cms, pipeline, placeholders, schema, sitedir, translations
 from .arguments import EditorArgumentParser, language_of
 from .export import write_derived
 from .launch import build_command
@@ -89,7 +89,7 @@ def links(lang: str, site_dir: Path, site_url: str | None) -> int:
     from .linkcheck import check_site
 
     if not (site_dir / "index.html").is_file():
-        _say(lang, f"{site_dir} 里没有网站，请先运行 python build.py build", f"No site in {site_dir}: run build first.")
+        _say(lang, f"{site_dir} 里没有网站，请先运行 {build_command('build')}", f"No site in {site_dir}: run build first.")
         return 1
     problems = check_site(site_dir, site_url)
     for problem in problems:
@@ -122,9 +122,9 @@ def serve(root: Path, lang: str, dev_addr: str | None, open_browser: bool = Fals
         if error.errno not in (errno.EADDRINUSE, 10048):  # 10048: Windows' WSAEADDRINUSE
             raise
         _say(lang, f"端口 {port} 已被占用（也许另一个预览还开着）。请关掉它，或改用空闲的端口："
-                   f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}",
+                   f"{build_command('serve')} --dev-addr {host}:{_next_free_port(host, port)}",
              f"Port {port} is in use. Close the other preview, or run: "
-             f"python build.py serve --dev-addr {host}:{_next_free_port(host, port)}")
+             f"{build_command('serve')} --dev-addr {host}:{_next_free_port(host, port)}")
         return 1
     return 0
 
@@ -198,6 +198,8 @@ def _parser(root: Path, lang: str) -> EditorArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="检查全部条目 / validate every entry")
     check_cmd.add_argument("--strict-en", action="store_true", help="缺少英文也算错误 / missing English is an error")
+    check_cmd.add_argument("--fix", action="store_true",
+                           help="先补回表单编辑器保存时去掉的首行 schema 注释 / first restore what the form editor drops")
     build_cmd = commands.add_parser("build", help="检查并生成网站到 site/ / check, then build site/")
     build_cmd.add_argument("--site-dir", type=Path, default=root / "site")
     build_cmd.add_argument("--site-url", default=None, help="网站地址，如 https://example.org/campaign/")
@@ -250,6 +252,9 @@ def main(root: Path, argv: list[str] | None = None) -> int:
     lang = args.lang or "zh"
     try:
         if args.command == "check":
+            if args.fix:  # --- form editor (issue 15): publisher/cms.py restores what the CMS drops ---
+                for fixed in cms.normalise_tree(root):
+                    print(f"{fixed.relative_to(root).as_posix()}: " + ("已补回首行注释" if lang == "zh" else "schema line restored"))
             return check(root, lang, strict_en=args.strict_en)
         if args.command == "build":
             return build(root, lang, args.site_dir, args.site_url, args.strict)

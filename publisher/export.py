@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import schema
+from . import cms, schema
 from .problems import MESSAGES
 from .scaffold import _example, _nested, _scalar, _strip_optional
 
@@ -69,6 +69,7 @@ def derived_files() -> dict[str, str]:
     files = {f"{SCHEMA_DIR}/{kind}.schema.json": json_schema(kind) for kind in schema.KINDS}
     files[REFERENCE] = field_reference()
     files[MESSAGES_DOC] = message_reference()
+    files[cms.CONFIG] = cms.config_yaml(cms.edition_years(Path(__file__).resolve().parent.parent))  # the form editor
     return files
 
 

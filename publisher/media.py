@@ -32,7 +32,7 @@ class Kind:
 
 IMAGE = Kind("图片（PNG、JPEG、WebP、AVIF 或 GIF）", "an image (PNG, JPEG, WebP, AVIF or GIF)",
              frozenset({"png", "jpeg", "webp", "avif", "gif"}),
-             frozenset({".png", ".jpg", ".jpeg", ".webp", ".avif", ".gif"}), 2 * MB,
+             frozenset({".png", ".jpg", ".jpeg", ".webp", ".avif", ".gif"}), 12 * MB,  # phone photos: the build resizes them
              "用画图或手机相册把图片缩小到宽 1600 像素以内，另存为 JPEG（质量 80%）或 WebP。",
              "Resize it to at most 1600 pixels wide and save it as JPEG (quality 80) or WebP.")
 AUDIO = Kind("音频（OGG/Opus、MP3、M4A/AAC 或 WebM）", "audio (OGG/Opus, MP3, M4A/AAC or WebM)",

@@ -11,8 +11,8 @@ publishes, beside or instead of it, what phones need:
 `describe()` reads what pages need (sizes, durations, site paths): the template global `media` (see
 templates/_macros.html). Its `drawings` are made by the build's Store (store.py) like share images: named by
 a hash of the source's content and of how they are made (`RECIPE`, library versions), kept between builds,
-made again only when missing. What describe() read is remembered in a small JSON file by each file's place,
-size and modification time; a missing or damaged one is read again: slower, never failed.
+made again only when missing. Nothing else is kept between builds: describe() reads each file (hash, size,
+duration) again, a few milliseconds a file.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from .store import Drawing
 
 log = logging.getLogger("mkdocs.plugins.publisher.media")
 
-RECIPE = "media-1"  # bump when the making changes, so cached files are made again
+RECIPE = "media-2"  # bump when the making changes, so cached files are made again
 WIDTHS = (160, 400, 800, 1200, 1600)  # thumbnails, phones at 1×/2×, tablets, desktops
 FALLBACK_WIDTH = 800  # the <img src> for browsers that ignore srcset
 WEBP_QUALITY, JPEG_QUALITY = 76, 80
@@ -150,19 +150,15 @@ class MediaSet:
         return self.clips.get(_norm(path)) or Clip(path, urls.media(_norm(path)), _video_type(path), None, None)
 
 
-def describe(media: Iterable[str], cases_dir: Path, facts_file: Path | None = None) -> MediaSet:
-    """What pages need to know of every media path (under cases/); `facts_file` remembers it between builds."""
-    known = _read_facts(facts_file)
-    used: dict[str, dict] = {}
+def describe(media: Iterable[str], cases_dir: Path) -> MediaSet:
+    """What pages need to know of every media path (under cases/)."""
     found = MediaSet()
     for rel in sorted({_norm(p) for p in media}):
-        _describe_one(found, rel, cases_dir / rel, known, used)
-    if facts_file is not None and used != known:
-        _write_facts(facts_file, used)
+        _describe_one(found, rel, cases_dir / rel)
     return found
 
 
-def _describe_one(found: MediaSet, rel: str, source: Path, known: dict[str, dict], used: dict[str, dict]) -> None:
+def _describe_one(found: MediaSet, rel: str, source: Path) -> None:
     suffix = PurePosixPath(rel).suffix.lower()
     kind = "picture" if suffix in PICTURE_TYPES else "audio" if suffix in AUDIO_TYPES else \
         "video" if suffix in VIDEO_TYPES else "other"
@@ -170,11 +166,7 @@ def _describe_one(found: MediaSet, rel: str, source: Path, known: dict[str, dict
         found.as_is[urls.media(rel)] = source
         return
     stat = source.stat()
-    stamp = f"{kind} {source.resolve()} {stat.st_size} {stat.st_mtime_ns}"
-    remembered = known.get(stamp) or {"content": hashlib.sha256(source.read_bytes()).hexdigest(),
-                                      "facts": _facts(kind, source)}
-    used[stamp] = remembered
-    content, facts = remembered["content"], remembered["facts"]
+    content, facts = _read(kind, str(source.resolve()), stat.st_size, stat.st_mtime_ns)
     base = str(PurePosixPath(rel).with_suffix("")) + "." + _key(content)[:12]
     if kind == "picture" and facts.get("width"):
         _describe_picture(found, rel, source, content, facts, base)
@@ -229,31 +221,13 @@ def _key(content: str, *how: object) -> str:
     return hashlib.sha256(json.dumps([_version(), content, *how]).encode()).hexdigest()[:32]
 
 
-def _read_facts(path: Path | None) -> dict[str, dict]:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("version") != _version() or not isinstance(stored.get("files"), dict):
-        return {}
-    return stored["files"]
-
-
-def _write_facts(path: Path, files: dict[str, dict]) -> None:
-    """Atomically (builds may run side by side); a folder that cannot be written only costs the next build time."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"version": _version(), "files": files}, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
 # --- reading files -----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)  # `serve` builds again and again: a file read once is known while it is unchanged
+def _read(kind: str, source: str, size: int, mtime_ns: int) -> tuple[str, dict]:
+    """The file's content hash (it names what is made of it) and what pages need of it."""
+    return hashlib.sha256(Path(source).read_bytes()).hexdigest(), _facts(kind, Path(source))
 
 
 def _facts(kind: str, source: Path) -> dict:
@@ -370,7 +344,7 @@ def _flattened(image):  # -> Image.Image: JPEG has no transparency: lay it on wh
 
 
 _AUDIO_ARGS = {
-    "m4a": ["-c:a", "aac", "-b:a", "96k", "-movflags", "+faststart", "-f", "mp4"],
+    "m4a": ["-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", "-f", "mp4"],
     "ogg": ["-c:a", "libopus", "-b:a", "48k", "-f", "ogg"],
 }
 

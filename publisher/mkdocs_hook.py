@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import content_pages, i18n, offline, pipeline, search, urls  # noqa: E402
+from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
@@ -90,6 +90,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
+    # --- form editor (/admin/), issue 15: publisher/cms.py decides what is served ---------------------
+    root = Path(config.config_file_path).resolve().parent
+    for site_path, source in cms.admin_files(root, _session.serving, build.catalog.site,
+                                             [edition.year for edition in build.catalog.editions]).items():
+        given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
+        files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
+    # --- end form editor --------------------------------------------------------------------------------
     _session.fingerprinted = _fingerprint(files, config)
     return files
 
@@ -155,6 +162,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         index = json.loads(path.read_text(encoding="utf-8"))
         index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
         search.write_index(path, index)
+    critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
     _drop()
 
 

@@ -25,7 +25,6 @@ CASES_DIR = "cases"
 CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
 STORE_DIR = ".cache/drawn"  # share images and QR codes drawn by earlier builds (git-ignored; may be deleted)
-MEDIA_FACTS = ".cache/media-facts.json"  # sizes and durations of media files read by earlier builds (issue 13)
 
 
 class TemplateFailure(Exception):
@@ -59,7 +58,7 @@ def prepare(root: Path, site_url: str | None = None) -> Build:
     """The whole build before MkDocs: entries, pages and, with a `site_url`, what sharing needs.
     Raises ContentError (entries, or a hand-written page in a generated page's place) or TemplateFailure."""
     catalog = load(root)
-    media = media_variants.describe(catalog.media, root / CASES_DIR, root / MEDIA_FACTS)  # issue 13: sizes, formats
+    media = media_variants.describe(catalog.media, root / CASES_DIR)  # issue 13: picture sizes, audio formats
     try:
         pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, media)
     except jinja2.TemplateError as error:

@@ -215,7 +215,7 @@ class Renderer:
         elif entry.kind == "person":
             context["cases"] = [self.case_by_slug[(entry.year, s)] for s in entry.data.cases]
             context["district_url"] = self._district_url(entry.data.district)
-            title, description = entry.data.name, " ".join(entry.data.citation.split())
+            title, description = entry.data.name, entry.excerpt
         else:
             title, description = entry.data.name, entry.data.quote
         html = self._render(f"{entry.kind}.html", here, **context)

@@ -290,6 +290,18 @@ class District(Strict):
     alias_en: Text | None = Field(None, description="别称的英文（可选）", max_length=40)
 
 
+class Admin(Strict):
+    """表单编辑器（/admin/）：在线使用时连接哪个 Git 服务。本机预览时不需要填写。"""
+
+    online: bool = Field(False, description="是否在发布后的网站上提供 /admin/ 表单编辑器；默认 false（只在本机预览时提供）")
+    backend: Literal["github", "gitlab", "gitea"] = Field("github", description="存放本网站文件的 Git 服务：github、gitlab，或 gitea（自建的 Gitea 和 Forgejo 都填 gitea）")
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$")] | None = Field(None, description="仓库，格式为 组织名/仓库名，如 qingdao-yingshang/campaign-site（可选）", examples=["qingdao-yingshang/campaign-site"])
+    branch: Text | None = Field(None, description="分支（可选，默认是仓库的默认分支）", max_length=100)
+    api_root: Link | None = Field(None, description="自建服务的 API 地址，如 https://git.example.org/api/v1（只有自建的 GitLab、Gitea、Forgejo 需要填写）")
+    base_url: Link | None = Field(None, description="网页登录（OAuth）服务的地址，如 https://git.example.org（自建服务，或 GitHub 的登录中转服务；只用访问令牌登录时不填）")
+    app_id: Text | None = Field(None, description="OAuth 应用的 Client ID（用网页登录时需要；只用个人访问令牌登录时不填）", max_length=200)
+
+
 class Site(Strict):
     """全站设置：品牌、首页数据、区（市）列表。文件位置：cases/site.yaml"""
 
@@ -301,6 +313,7 @@ class Site(Strict):
     districts: list[District] = Field(default_factory=list, description="区（市）列表，案例的 district 必须出自这里", max_length=40)
     source: Source | None = Field(None, description="数据来源（可选）")
     en: SiteEn | None = Field(None, description="英文版（可选）：品牌、副标题、简介和首页数据的英文，见 SiteEn")
+    admin: Admin | None = Field(None, description="表单编辑器（/admin/）的设置；不填则只在本机预览时提供（可选）")
 
 
 # Where each kind lives, relative to `cases/`; the glob's first part is the edition year.

@@ -76,7 +76,7 @@ def entry_ld(entry: Entry, url: str, image: str, site_name: str, lang: str = i18
     person = {"@context": "https://schema.org", "@type": "Person", "name": e.name, "url": url,
               "mainEntityOfPage": url, "image": image, "worksFor": {"@type": "Organization", "name": e.organization}}
     if entry.kind == "person":
-        return {**person, "jobTitle": e.role, "description": " ".join(e.citation.split()), "award": award}
+        return {**person, "jobTitle": e.role, "description": entry.excerpt, "award": award}
     other_name = e.raw.name if isinstance(e, Localized) and lang != "zh" else e.name_en
     extra = {"alternateName": other_name} if other_name and other_name != e.name else {}
     return {**person, **extra, "jobTitle": i18n.text("ambassadors", lang), "description": e.quote,

@@ -10,8 +10,7 @@ Reusable pieces:
     chromium_browser                        session fixture: one headless Chromium for the whole run
     open_page(browser, base_url, ...)       context manager → a fresh Playwright page (phone by default)
 
-Import the fixtures into a test module with
-``from browser_support import chromium_browser, site_server_factory  # noqa: F401``.
+conftest.py imports the fixtures once for every test module (two imports would make two Playwrights).
 """
 
 from __future__ import annotations

@@ -132,10 +132,21 @@ def _unknown_case(root: Path) -> int:
     return line_of(path, "  - chief-approval-oficer")
 
 
+def set_field(path: Path, line: str) -> int:
+    """Write the top-level `line` (`image: …`) into an entry: in place of the field's line if it has one,
+    else after `unit:`; returns its line number."""
+    key = line.split(":", 1)[0] + ":"
+    text = path.read_text(encoding="utf-8")
+    found = re.search(rf"^{re.escape(key)}.*$", text, re.M)
+    if found:
+        path.write_text(text[:found.start()] + line + text[found.end():], encoding="utf-8")
+    else:
+        replace(path, "unit: 青岛市行政审批服务局\n", f"unit: 青岛市行政审批服务局\n{line}\n")
+    return line_of(path, line)
+
+
 def _missing_image(root: Path) -> int:
-    path = root / CASE
-    replace(path, "unit: 青岛市行政审批服务局\n", "unit: 青岛市行政审批服务局\nimage: media/images/missing.jpg\n")
-    return line_of(path, "image:")
+    return set_field(root / CASE, "image: media/images/missing.jpg")
 
 
 def _bad_date(root: Path) -> int:
@@ -304,10 +315,8 @@ HTML = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
 
 
 def _add_after_unit(root: Path, lines: str, path: str = CASE) -> int:
-    """Insert `lines` after the case's unit line; returns the line number of the first inserted line."""
-    file = root / path
-    replace(file, "unit: 青岛市行政审批服务局\n", "unit: 青岛市行政审批服务局\n" + lines)
-    return line_of(file, lines.splitlines()[0])
+    """Set the top-level field of the one line `lines` (replacing the entry's own); returns its line number."""
+    return set_field(root / path, lines.rstrip("\n"))
 
 
 def _media(root: Path, rel: str, content: bytes) -> Path:
@@ -435,7 +444,7 @@ def _image_file(rel: str, content: bytes | None, field: str = "image") -> Callab
 
 
 def _linked_image(root: Path) -> int:
-    (root / "cases/media/images").mkdir(parents=True)
+    (root / "cases/media/images").mkdir(parents=True, exist_ok=True)
     (root / "cases/media/images/passwd.png").symlink_to("/etc/passwd")
     return _add_after_unit(root, "image: media/images/passwd.png\n")
 
@@ -444,8 +453,8 @@ def _linked_media_folder(root: Path) -> int:
     outside = root / "outside"
     outside.mkdir()
     (outside / "a.png").write_bytes(PNG)
-    (root / "cases/media/images").symlink_to(outside, target_is_directory=True)
-    return _add_after_unit(root, "image: media/images/a.png\n")
+    (root / "cases/media/linked").symlink_to(outside, target_is_directory=True)
+    return _add_after_unit(root, "image: media/linked/a.png\n")
 
 
 def _html_video(root: Path) -> int:
@@ -457,7 +466,7 @@ def _html_video(root: Path) -> int:
 def _huge_image(root: Path) -> int:
     path = _media(root, "media/images/huge.png", PNG)
     with open(path, "r+b") as file:
-        file.truncate(3 * 1024 * 1024)  # sparse: 3 MB without writing 3 MB
+        file.truncate(13 * 1024 * 1024)  # sparse: 13 MB without writing 13 MB
     return _add_after_unit(root, "image: media/images/huge.png\n")
 
 
@@ -522,7 +531,7 @@ NEW_FAULTS: dict[str, Fault] = {
     "audio_as_image": Fault(CASE, _image_file("media/audio/treat-first-pay-later.ogg", None), "image", "内容是 OGG"),
     "entry_file_as_image": Fault(CASE, _image_file("2022/top-cases/chief-approval-officer.yaml", None), "image",
                                  "不在 cases/media/"),
-    "image_too_large": Fault(CASE, _huge_image, "image", "超过上限 2 MB"),
+    "image_too_large": Fault(CASE, _huge_image, "image", "超过上限 12 MB"),
     "hash_in_media_name": Fault(CASE, _image_file("media/images/a#1.png", PNG), "image", "网址不能用的字符"),
     "space_in_media_name": Fault(CASE, _image_file("'media/images/a b.png'", None), "image", "网址不能用的字符"),
     "percent_in_media_name": Fault(CASE, _image_file("media/images/a%20b.png", PNG), "image", "网址不能用的字符"),

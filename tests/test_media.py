@@ -57,16 +57,25 @@ def cases(tmp_path: Path) -> Path:
     return folder
 
 
-def materialised(media: list[str], cases: Path, cache: Path) -> tuple[mv.MediaSet, dict[str, Path]]:
-    """What the build does (pipeline.prepare): describe, then the Store makes the drawings."""
-    found = mv.describe(media, cases, cache / "media-facts.json")
-    return found, {**found.as_is, **Store(cache / "drawn").files(found.drawings)}
+@pytest.fixture
+def materialised():
+    """What the build does (pipeline.prepare): describe, then a Store makes the drawings (closed afterwards)."""
+    stores: list[Store] = []
+
+    def make(media: list[str], cases: Path, cache: Path) -> tuple[mv.MediaSet, dict[str, Path]]:
+        found = mv.describe(media, cases)
+        stores.append(Store(cache / "drawn"))
+        return found, {**found.as_is, **stores[-1].files(found.drawings)}
+
+    yield make
+    for store in stores:
+        store.close()
 
 
 # --- pictures -----------------------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(cases: Path, tmp_path: Path) -> None:
+def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(materialised, cases: Path, tmp_path: Path) -> None:
     photo = phone_photo(cases / "media" / "photo.jpg")
     assert 3_000_000 <= photo.stat().st_size <= 8_000_000  # what editors upload
     found, files = materialised(["media/photo.jpg"], cases, tmp_path / "cache")
@@ -85,7 +94,7 @@ def test_a_phone_photo_is_published_upright_in_phone_sizes_not_as_uploaded(cases
     assert files[phone_size.site_path].stat().st_size < 200_000
 
 
-def test_a_small_picture_is_never_enlarged(cases: Path, tmp_path: Path) -> None:
+def test_a_small_picture_is_never_enlarged(materialised, cases: Path, tmp_path: Path) -> None:
     Image.new("RGB", (500, 300), "#0b5cad").save(cases / "media" / "small.png")
     found, files = materialised(["media/small.png"], cases, tmp_path / "cache")
     picture = found.picture("media/small.png")
@@ -93,7 +102,7 @@ def test_a_small_picture_is_never_enlarged(cases: Path, tmp_path: Path) -> None:
     assert all(Image.open(files[v.site_path]).width <= 500 for v in picture.variants)
 
 
-def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(cases: Path, tmp_path: Path) -> None:
+def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg(materialised, cases: Path, tmp_path: Path) -> None:
     Image.new("RGBA", (400, 200), (11, 92, 173, 0)).save(cases / "media" / "logo.png")
     found, files = materialised(["media/logo.png"], cases, tmp_path / "cache")
     picture = found.picture("media/logo.png")
@@ -103,7 +112,7 @@ def test_a_transparent_png_keeps_its_transparency_in_webp_and_gets_white_in_jpeg
     assert jpeg.getpixel((10, 10)) == (255, 255, 255)
 
 
-def test_made_files_are_named_by_content_and_made_once(cases: Path, tmp_path: Path, monkeypatch) -> None:
+def test_made_files_are_named_by_content_and_made_once(materialised, cases: Path, tmp_path: Path, monkeypatch) -> None:
     phone_photo(cases / "media" / "photo.jpg", size=(1600, 1200), orientation=1)
     cache = tmp_path / "cache"
     first, files = materialised(["media/photo.jpg"], cases, cache)
@@ -115,32 +124,21 @@ def test_made_files_are_named_by_content_and_made_once(cases: Path, tmp_path: Pa
     assert again.pictures == first.pictures
     monkeypatch.undo()
     Image.new("RGB", (1200, 1200), "#f5b700").save(cases / "media" / "photo.jpg")  # the editor replaced it
-    changed = mv.describe(["media/photo.jpg"], cases, cache / "media-facts.json")
+    changed = mv.describe(["media/photo.jpg"], cases)
     assert changed.picture("media/photo.jpg").height == 1200
     assert set(changed.drawings).isdisjoint(first.drawings)  # new names: browsers never keep the old picture
 
 
-def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(cases: Path, tmp_path: Path) -> None:
+def test_a_cache_that_cannot_be_written_makes_a_slower_build_not_a_failed_one(materialised, cases: Path, tmp_path: Path) -> None:
     Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
     blocked = tmp_path / "cache"
-    blocked.write_text("a file where the cache folder should be")  # neither facts nor made files can be kept
+    blocked.write_text("a file where the cache folder should be")  # made files cannot be kept
     found, files = materialised(["media/a.jpg"], cases, blocked)
     assert files and all(path.is_file() for path in files.values())
     assert found.picture("media/a.jpg").width == 900
 
 
-@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": "media-0", "files": {}}', b"[1, 2]",
-                                    b'{"version": "%s", "files": []}'])
-def test_a_damaged_facts_file_is_read_afresh(cases: Path, tmp_path: Path, damage: bytes) -> None:
-    Image.new("RGB", (900, 600), "#083f7a").save(cases / "media" / "a.jpg")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / "media-facts.json").write_bytes(damage.replace(b"%s", mv._version().encode()))
-    found, files = materialised(["media/a.jpg"], cases, cache)
-    assert found.picture("media/a.jpg").width == 900 and all(path.is_file() for path in files.values())
-
-
-def test_a_picture_cut_short_still_builds_with_a_warning(cases: Path, tmp_path: Path, caplog) -> None:
+def test_a_picture_cut_short_still_builds_with_a_warning(materialised, cases: Path, tmp_path: Path, caplog) -> None:
     phone_photo(cases / "media" / "photo.jpg", size=(1600, 1200), orientation=1)
     whole = (cases / "media" / "photo.jpg").read_bytes()
     (cases / "media" / "photo.jpg").write_bytes(whole[: len(whole) // 3])  # an upload that broke off
@@ -149,7 +147,7 @@ def test_a_picture_cut_short_still_builds_with_a_warning(cases: Path, tmp_path: 
     assert "photo.jpg" in caplog.text
 
 
-def test_a_file_pillow_cannot_read_is_published_as_it_is(cases: Path, tmp_path: Path) -> None:
+def test_a_file_pillow_cannot_read_is_published_as_it_is(materialised, cases: Path, tmp_path: Path) -> None:
     (cases / "media" / "broken.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
     found, files = materialised(["media/broken.jpg"], cases, tmp_path / "cache")
     assert found.picture("media/broken.jpg") is None
@@ -160,7 +158,7 @@ def test_a_file_pillow_cannot_read_is_published_as_it_is(cases: Path, tmp_path: 
 # --- audio --------------------------------------------------------------------------------------------------
 
 
-def test_the_demo_postcard_is_published_as_ogg_and_aac_with_its_duration(tmp_path: Path) -> None:
+def test_the_demo_postcard_is_published_as_ogg_and_aac_with_its_duration(materialised, tmp_path: Path) -> None:
     cases = ROOT / "cases"
     found, files = materialised([DEMO_AUDIO], cases, tmp_path / "cache")
     sound = found.sound(DEMO_AUDIO)
@@ -171,7 +169,7 @@ def test_the_demo_postcard_is_published_as_ogg_and_aac_with_its_duration(tmp_pat
     assert sound.duration_label == "0:44" and sound.duration_iso == "PT44S"
 
 
-def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(cases: Path, tmp_path: Path) -> None:
+def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(materialised, cases: Path, tmp_path: Path) -> None:
     wav(cases / "media" / "voice.wav")
     found, files = materialised(["media/voice.wav"], cases, tmp_path / "cache")
     sound = found.sound("media/voice.wav")
@@ -181,7 +179,7 @@ def test_a_wav_recording_is_transcoded_to_both_and_the_wav_is_not_published(case
     assert sound.duration_label == "0:03"
 
 
-def test_an_mp3_is_kept_beside_the_two(cases: Path, tmp_path: Path) -> None:
+def test_an_mp3_is_kept_beside_the_two(materialised, cases: Path, tmp_path: Path) -> None:
     source = wav(tmp_path / "voice.wav", 1.0)
     subprocess.run([mv.ffmpeg(), "-loglevel", "error", "-i", str(source), str(cases / "media" / "voice.mp3")],
                    check=True)

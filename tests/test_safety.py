@@ -324,11 +324,12 @@ def test_new_faults_refuse_the_build_and_keep_the_site(project: Path, fault: str
     if fault == "deep_nesting":  # crashed with SIGSEGV: a separate process shows it no longer does
         (project / "cases/2022/top-cases/deep.yaml").write_text("x: " + "[" * 50_000, encoding="utf-8")
     elif fault == "media_symlink":
-        (project / "cases/media/images").mkdir(parents=True)
+        (project / "cases/media/images").mkdir(parents=True, exist_ok=True)
         (project / "cases/media/images/p.png").symlink_to("/etc/passwd")
         path = project / CASE
-        path.write_text(path.read_text(encoding="utf-8").replace("rank: 1\n", "rank: 1\nimage: media/images/p.png\n"),
-                        encoding="utf-8")
+        text = re.sub(r"^image: .*$", "image: media/images/p.png", path.read_text(encoding="utf-8"), flags=re.M)
+        assert "image: media/images/p.png" in text
+        path.write_text(text, encoding="utf-8")
     elif fault == "content_script":
         (project / "content/about.md").write_text("# 关于\n\n<script>alert(1)</script>\n", encoding="utf-8")
     else:
@@ -338,6 +339,8 @@ def test_new_faults_refuse_the_build_and_keep_the_site(project: Path, fault: str
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output and "site/ 保持原样" in output, output
+    if fault == "media_symlink":
+        assert "符号链接" in output and "p.png" in output, output  # refused for the link, not another fault
     assert tree_digest(project / "site") == before
     assert not (project / "site" / "files" / "media" / "images" / "p.png").exists()
 
@@ -364,3 +367,23 @@ def test_every_message_code_in_the_code_has_a_chinese_and_english_message() -> N
 ])
 def test_media_type_is_told_by_content(head: bytes, expected: str) -> None:
     assert media.sniff(head) == expected
+
+
+def test_the_preview_survives_hostile_files_and_recovers(project: Path) -> None:
+    """The inputs that crashed the process (deep nesting: SIGSEGV) or gave tracebacks (a dangling link)
+    show on the preview's problem page; the page comes back once they are removed."""
+    from test_preview import CASE_PAGE, TITLE, get, preview, wait_for
+    from publisher.preview import MARK
+
+    deep = project / "cases/2022/top-cases/deep.yaml"
+    dangling = project / "cases/2022/top-cases/gone.yaml"
+    with preview(project) as base:
+        assert TITLE in get(base + CASE_PAGE)
+        deep.write_text("x: " + "[" * 50_000, encoding="utf-8")
+        dangling.symlink_to("/nonexistent/gone.yaml")
+        wait_for(lambda: MARK in get(base + CASE_PAGE), 30, "the problem page shows the hostile files")
+        body = get(base + CASE_PAGE)
+        assert "deep.yaml" in body and "gone.yaml" in body, body
+        deep.unlink()
+        dangling.unlink()
+        wait_for(lambda: TITLE in get(base + CASE_PAGE), 30, "the case page comes back after the fix")
