@@ -138,6 +138,10 @@ def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: 
 
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
+    # --- English edition: a hand-written English page's heading anchors are titled in English ---
+    if page.url.startswith(urls.language_root("en")) and page.file.src_uri not in (_session.html or {}):
+        html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
+    # ---
     # --- safety (issue 10): a hand-written page is text: sanitised HTML, escaped front matter ---
     if page.file.src_uri not in (_session.html or {}):
         page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
