@@ -104,6 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sample_title": {"zh": "虚构的示例条目，非真实人物或事件", "en": "An invented example, not a real person or event"},
     "chinese_only": {"zh": "仅有中文", "en": "Chinese only"},
     "chinese_only_title": {"zh": "这一条目还没有英文版", "en": "This entry has not been translated into English yet"},
+    "section_link": {"zh": "本节链接", "en": "Link to this section"},
     "language_switch": {"zh": "语言", "en": "Language"},
     # pager
     "pager": {"zh": "榜单翻页", "en": "Ranking pages"},
@@ -261,3 +262,11 @@ def english_settings(site: schema.Site, extra: dict) -> dict[str, object]:
     if extra.get("copyright_en"):
         settings["copyright"] = extra["copyright_en"]
     return settings
+
+
+def english_headings(html: str, chinese_title: str) -> str:
+    """A hand-written English page's heading anchors titled in English (mkdocs.yml's toc permalink_title
+    is one text for the whole site, written in Chinese)."""
+    if not chinese_title:
+        return html
+    return html.replace(f'title="{chinese_title}"', f'title="{STRINGS["section_link"]["en"]}"')

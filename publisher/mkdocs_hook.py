@@ -143,6 +143,8 @@ def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Fi
     generated = (_session.html or {}).get(page.file.src_uri)
     if generated is not None:
         return generated
+    if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
+        html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
     page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
     return content_pages.sanitise(html)
 

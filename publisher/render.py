@@ -163,7 +163,7 @@ class Renderer:
         `link(entry or site path)` and `url(name, *args)` give links relative to this page."""
 
         def link(target: str | Entry) -> str:
-            return urls.relative(here, self.prefix + (target.url if isinstance(target, Entry) else target))
+            return urls.relative(here, urls.in_language(target.url if isinstance(target, Entry) else target, self.lang))
 
         def url(name: str, *args: object) -> str:
             shared = name in urls.SHARED_BY_LANGUAGES  # media; a QR code's page is already this page

@@ -26,6 +26,11 @@ def language_root(lang: str) -> str:
     return LANGUAGE_ROOTS[lang]
 
 
+def in_language(path: str, lang: str) -> str:
+    """A page's site path in `lang`; files both editions share (editors' media, assets) stay where they are."""
+    return path if path.startswith((MEDIA, "assets/")) else LANGUAGE_ROOTS[lang] + path
+
+
 def language_of(page: str) -> str:
     """The language of a site path: under en/ → en, else zh."""
     return "en" if page.startswith(LANGUAGE_ROOTS["en"]) else "zh"

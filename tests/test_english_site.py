@@ -248,6 +248,6 @@ def test_english_sub_path_build_links_resolve(tmp_path: Path) -> None:
 @pytest.mark.parametrize("page", ["en/", "en/2022/top-people/li-ruoxi/", "en/about/"])
 def test_english_navigation_and_footer(demo_site: Path, page: str) -> None:
     html = page_file(demo_site, page).read_text("utf-8")
-    tabs = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'md-tabs__link">(.*?)</a>', html, re.S)]
+    tabs = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'md-tabs__link"[^>]*>(.*?)</a>', html, re.S)]
     assert tabs[:5] == ["Home", "Cases", "People", "Ambassadors", "Past years"], tabs
     assert "invented examples" in html and "演示站点" not in html
