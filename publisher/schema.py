@@ -69,6 +69,7 @@ def _check_link(value: str) -> str:
 def _check_media_path(value: str) -> str:
     """Media paths are relative to `cases/` and may not leave it."""
     value = value.strip()
+    value = value[2:] if value.startswith("./") else value  # the form editor writes ./media/…: the same path
     if "\\" in value and not value.startswith("\\"):  # media\images\a.png, C:\...: copied from Explorer
         raise PydanticCustomError("windows_path", "write / between folders")
     if _SCHEME.match(value) or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
