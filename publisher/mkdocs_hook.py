@@ -244,6 +244,8 @@ def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_pag
             build(config or fresh_config(), serve_url=serve_url)
         except Exception as error:  # noqa: BLE001 — whatever failed is shown in the browser, never a hang
             write_problem_site(site_dir, problem_page(_cause(error)))
+            with contextlib.suppress(OSError):  # the form editor stays reachable while the entries are broken
+                cms.write_admin(site_dir, root)
 
     config = fresh_config()
     config.plugins.on_startup(command="serve", dirty=False)

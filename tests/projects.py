@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("build.py", "mkdocs.yml", "publisher", "templates", "content", "cases", "schemas")  # what a build reads
+PROJECT_PARTS = ("build.py", "mkdocs.yml", "publisher", "templates", "content", "cases", "schemas", "admin")  # what a build reads
 
 
 def copy_project(target: Path, source_root: Path = ROOT) -> Path:
