@@ -3,11 +3,9 @@
 on_config  read and validate entries, render pages (fail early, before MkDocs works)
 on_files   hand the rendered pages, the media they use, QR codes, share images and
            robots.txt to MkDocs as generated files; fingerprint our own CSS and JS
-on_page_content  generated pages are finished HTML: skip Markdown for them; pages
-           whose search entries are remembered are marked for Material's search to skip
+on_page_content  generated pages are finished HTML: skip Markdown for them
 on_env     give the theme the fingerprinted names (filter `fingerprinted`)
-on_post_build  complete the search index from the remembered entries and refine it
-           for Chinese sub-words
+on_post_build  turn Material's search entries into our sharded index (publisher/search.py)
 
 Nothing else in the package imports MkDocs, so another builder that reads the
 same config (e.g. ProperDocs) only needs this file.
@@ -16,7 +14,6 @@ same config (e.g. ProperDocs) only needs this file.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import posixpath
 import sys
@@ -31,12 +28,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
 from publisher import pipeline, search  # noqa: E402
-from publisher.cache import Memo  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
 _state: dict[str, object] = {}
-_ABSENT = object()
-FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
+FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # named by content: a host may cache them for a year
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -55,9 +50,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(error)) from None
     _state["result"] = result
     _state["html"] = {page.src_uri: page.html for page in result.pages}
-    _state["indexed"] = []
-    _state["search_memo"] = None if _state.get("dirty") else Memo(root / pipeline.CACHE_DIR / "search.sqlite",
-                                                                  _search_cache_version())
     if config.nav is None:
         config.nav = pipeline.default_nav(result.catalog, Path(config.docs_dir))
     return config
@@ -100,34 +92,7 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
     rendered: dict[str, str] = _state["html"]  # type: ignore[assignment]
-    html = rendered.get(page.file.src_uri, html)
-    memo: Memo | None = _state["search_memo"]  # type: ignore[assignment]
-    if memo is not None:
-        key = search.page_key(page.url, html, page.title or "", page.meta, _anchors(page.toc))
-        cached = memo.lookup(key) is not None
-        if cached:  # Material's search plugin would parse this page again to make the same entries
-            _state["meta_search"] = page.meta.get("search", _ABSENT)
-            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        _state["indexed"].append(search.IndexedPage(page.url, key, cached))  # type: ignore[union-attr]
-    return html
-
-
-def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: object) -> dict:
-    """Hooks run after plugins: Material's search has seen the mark; the page template must not."""
-    original = _state.pop("meta_search", None)
-    if original is _ABSENT:
-        del page.meta["search"]
-    elif original is not None:
-        page.meta["search"] = original
-    return context
-
-
-def _anchors(toc: object) -> list[tuple[str, str]]:
-    return [(item.id, item.url) for top in toc for item in (top, *_descendants(top))]  # type: ignore[attr-defined]
-
-
-def _descendants(item: object) -> list:
-    return [found for child in item.children for found in (child, *_descendants(child))]  # type: ignore[attr-defined]
+    return rendered.get(page.file.src_uri, html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -137,35 +102,15 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    memo: Memo | None = _state.get("search_memo")  # type: ignore[assignment]
-    if not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    if memo is None:
-        index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
-    else:
-        try:
-            index = search.merge_index(index, _state["indexed"], memo)  # type: ignore[arg-type]
-        except LookupError as error:
-            memo.close()
-            Path(memo.path).unlink(missing_ok=True)  # type: ignore[arg-type]
-            raise PluginError(f"搜索索引缓存与本次构建不一致，已清除，请重新构建 (search cache out of step, "
-                              f"cleared: build again): {error}") from None
-        memo.save()
-        memo.close()
-    search.write_index(path, index)
-
-
-def _search_cache_version() -> str:
-    """Entries are Material's parse of a page, refined by search.py: either changing starts afresh."""
-    return f"mkdocs-material {importlib.metadata.version('mkdocs-material')}, refine {search.CACHE_VERSION}"
+    path = Path(config.site_dir) / search.INDEX_FILE
+    if path.exists():  # Material's search plugin wrote its entries: index them our way
+        search.write_index(Path(config.site_dir), json.loads(path.read_text(encoding="utf-8")).get("docs", []))
 
 
 def _leave_chinese_segmentation_to_us() -> None:
-    """Material runs jieba over every page on every build when jieba is installed; publisher/search.py
-    segments once, finer, with a cache. This is the one place we reach into Material: if the
-    attribute ever disappears, both segment and the result is the same, only slower."""
+    """Material runs jieba over every page when jieba is installed (the benchmark installs it);
+    publisher/search.py indexes character pairs and needs no segmentation. This is the one place we
+    reach into Material: if the attribute ever disappears, builds are only slower."""
     try:
         from material.plugins.search import plugin as material_search
     except ImportError:

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_project, run_build_py
-from publisher import pipeline, render, share, validate
+from publisher import pipeline, render, search, share, validate
 from publisher.cache import Memo
 from publisher.cli import main as cli
 
 CASE = "cases/2022/top-cases/treat-first-pay-later.yaml"  # rank 2: it has neighbours and people who cite it
-CACHES = ("entries.sqlite", "pages.sqlite", "search.sqlite")
+CACHES = ("entries.sqlite", "pages.sqlite")
 
 
 def digests(site: Path) -> dict[str, str]:
@@ -63,8 +63,7 @@ def test_an_edit_reaches_every_page_that_shows_it(project: Path, tmp_path: Path)
     fresh = copy_project(tmp_path / "fresh")
     shutil.copy2(path, fresh / CASE)
     assert differing(build(fresh, tmp_path / "cold"), warm) == []
-    index = (tmp_path / "warm/search/search_index.json").read_text(encoding="utf-8")
-    assert "信用就医新标题" in index.replace("\u200b", "")  # segments are separated by ZWSP
+    assert "信用就医新标题" in search.indexed_text(tmp_path / "warm")
 
 
 def test_a_damaged_cache_costs_time_not_the_build(project: Path, tmp_path: Path) -> None:
