@@ -213,6 +213,17 @@ def test_a_title_match_comes_first_and_matches_are_highlighted(phone, site):
     assert "国栋" in first.locator("article mark").all_inner_texts()
 
 
+def test_a_shared_query_link_lists_results_and_a_result_highlights_its_words_on_the_page(phone, site):
+    goto(phone, site, "?q=付费")  # Material's ?q= link: search opens with the query
+    link = phone.locator(SEARCH_RESULT_LINKS + "[href*='treat-first-pay-later']").first
+    link.wait_for(timeout=5_000)
+    assert "h=" in link.get_attribute("href")
+    phone.goto(link.get_attribute("href"))
+    marked = phone.locator("article mark[data-md-highlight]")
+    marked.first.wait_for(timeout=5_000)
+    assert set(marked.all_inner_texts()) == {"付费"}
+
+
 # --- phone keyboards ---------------------------------------------------------------------------------------
 
 
