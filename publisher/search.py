@@ -146,43 +146,43 @@ def utf16_offsets(text: str) -> list[int] | None:
     return offsets
 
 
-def tokens(text: str, language: str) -> tuple[dict[str, list[int]], set[str], dict[str, list[int]]]:
-    """(character pair → positions, single characters, word → positions) of one page's folded text."""
-    folded = fold(text)
-    pairs: dict[str, list[int]] = defaultdict(list)
-    for match in _PAIR.finditer(folded):  # the regex engine walks the text: much faster than a Python loop
-        pairs[match.group(1)].append(match.start())
-    singles = set(_NOT_HAN.sub("", folded))
-    words: dict[str, list[int]] = defaultdict(list)
-    for word in _WORD.finditer(folded):
-        words[stem(word.group(0)) if language == "en" else word.group(0)].append(word.start())
-    offsets = utf16_offsets(folded)
-    if offsets:  # characters above U+FFFF count twice in JavaScript
-        pairs = defaultdict(list, {k: [offsets[i] for i in v] for k, v in pairs.items()})
-        words = defaultdict(list, {k: [offsets[i] for i in v] for k, v in words.items()})
-    return pairs, singles, words
+@dataclass
+class Postings:
+    """Every page's tokens, gathered in page order.
+
+    An occurrence is one number, page · 2^20 + position, so a token's occurrences are increasing and
+    stored as gaps: one pass over the text, no per-page grouping (this loop is most of the build's
+    indexing time). The worker splits the sums again (search-worker.js positional)."""
+
+    language: str
+    pairs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    singles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # pages
+    words: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, number: int, text: str) -> None:
+        folded = fold(text)[:PAGE_LIMIT - 1]
+        base = number * PAGE_LIMIT
+        offsets = utf16_offsets(folded)
+        at = (lambda i: base + offsets[i]) if offsets else (lambda i: base + i)  # astral characters: rare
+        pairs, words = self.pairs, self.words
+        if offsets:
+            for match in _PAIR.finditer(folded):
+                pairs[match.group(1)].append(at(match.start()))
+        else:  # the regex engine walks the text: much faster than a loop over characters
+            for match in _PAIR.finditer(folded):
+                pairs[match.group(1)].append(base + match.start())
+        for char in set(_NOT_HAN.sub("", folded)):
+            self.singles[char].append(number)
+        for word in _WORD.finditer(folded):
+            words[stem(word.group(0)) if self.language == "en" else word.group(0)].append(at(word.start()))
 
 
-# --- postings and shards ----------------------------------------------------------------------------------
+PAGE_LIMIT = 1 << 20  # positions beyond a page's first million characters are not indexed
 
 
-def encode_positional(postings: list[tuple[int, list[int]]]) -> list[int]:
-    """[page gap, count, position gaps…] per page: small numbers, which JSON and gzip keep short."""
-    flat: list[int] = []
-    last_page = 0
-    for page, positions in postings:
-        append_positions(flat, page - last_page, positions)
-        last_page = page
-    return flat
-
-
-def append_positions(flat: list[int], page_gap: int, positions: list[int]) -> None:
-    flat += (page_gap, len(positions), positions[0])
-    flat += [b - a for a, b in zip(positions, positions[1:])]
-
-
-def encode_pages(pages: list[int]) -> list[int]:
-    return [page - previous for previous, page in zip([0, *pages], pages)]
+def gaps(values: list[int]) -> list[int]:
+    """Increasing numbers as their differences (the first from 0): short in JSON and in gzip."""
+    return [b - a for a, b in zip([0, *values], values)]
 
 
 def shard_count(total_bytes: int) -> int:
@@ -211,34 +211,18 @@ class LanguageIndex:
 
 
 def build_language(language: str, pages: list[Page]) -> LanguageIndex:
-    pairs: dict[str, list[int]] = {}  # encoded as we go (encode_positional's format): one pass, no copies
-    last_page: dict[str, int] = {}
-    singles: dict[str, list[int]] = defaultdict(list)
-    words: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+    postings = Postings(language)
     index = LanguageIndex(language, pages)
     for number, page in enumerate(pages):
-        page_pairs, page_singles, page_words = tokens(page_text(page), language)
-        for pair, positions in page_pairs.items():  # the build's hottest loop: append_positions, inlined
-            flat = pairs.get(pair)
-            if flat is None:
-                flat = pairs[pair] = []
-                last_page[pair] = 0
-            flat += (number - last_page[pair], len(positions), positions[0])
-            if len(positions) > 1:
-                flat += [b - a for a, b in zip(positions, positions[1:])]
-            last_page[pair] = number
-        for char in page_singles:
-            singles[char].append(number)
-        for word, positions in page_words.items():
-            words[word].append((number, positions))
+        postings.add(number, page_text(page))
         index.files[f"p{number}.json"] = _dump([[a, t, x] for a, t, x in page.sections])
-    encoded_pairs = pairs
-    encoded_singles = {char: encode_pages(p) for char, p in singles.items()}
+    encoded_pairs = {pair: gaps(values) for pair, values in postings.pairs.items()}
+    encoded_singles = {char: gaps(values) for char, values in postings.singles.items()}
     pair_shards = _hashed(encoded_pairs, "b", index.files)
     single_shards = _hashed(encoded_singles, "u", index.files)
     by_initial: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for word, postings in words.items():
-        by_initial[word_shard(word)][word] = encode_positional(postings)
+    for word, values in postings.words.items():
+        by_initial[word_shard(word)][word] = gaps(values)
     for initial, shard in by_initial.items():
         index.files[f"w{initial}.json"] = _dump(shard)
     for start in range(0, len(pages), TITLES_PER_FILE):

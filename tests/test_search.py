@@ -35,17 +35,28 @@ def test_material_entries_become_pages_of_plain_text_in_site_order() -> None:
     assert search.page_text(pages[0]) == "先诊疗后付费\n患者<先>看病，后付费。H5页面与５Ｇ\n怎么做\n信用就医\n"
 
 
-def test_pairs_and_words_carry_their_positions() -> None:
-    text = "先诊疗后付费\nH5页面，５Ｇ与h5"
-    pairs, singles, words = search.tokens(text, "zh")
-    assert pairs["付费"] == [4] and pairs["先诊"] == [0] and "费H" not in pairs
-    assert singles >= {"先", "费", "页", "与"} and "H" not in singles
-    assert words == {"h5": [7, 15], "5g": [12]}  # lower-cased, full-width folded, one entry per word
+def postings_of(*texts: str, language: str = "zh") -> search.Postings:
+    postings = search.Postings(language)
+    for number, text in enumerate(texts):
+        postings.add(number, text)
+    return postings
+
+
+def test_pairs_and_words_carry_page_and_position_in_one_number() -> None:
+    page = search.PAGE_LIMIT
+    found = postings_of("先诊疗后付费\nH5页面，５Ｇ与h5", "付费")
+    assert found.pairs["付费"] == [4, page + 0] and found.pairs["先诊"] == [0] and "费H" not in found.pairs
+    assert found.singles["费"] == [0, 1] and found.singles["与"] == [0] and "H" not in found.singles
+    assert found.words == {"h5": [7, 15], "5g": [12]}  # lower-cased, full-width folded
 
 
 def test_positions_count_utf16_units_like_javascript() -> None:
-    pairs, _, words = search.tokens("𠀀付费 ok", "zh")  # U+20000 is two UTF-16 units
-    assert pairs["付费"] == [2] and words["ok"] == [5]
+    found = postings_of("𠀀付费 ok")  # U+20000 is two UTF-16 units
+    assert found.pairs["付费"] == [2] and found.words["ok"] == [5]
+
+
+def test_english_words_are_indexed_by_stem() -> None:
+    assert postings_of("Registrations open", language="en").words == {"registr": [0], "open": [14]}
 
 
 @pytest.mark.parametrize(("query", "word"), [("register", "registration"), ("register", "registered"),
@@ -74,7 +85,7 @@ def test_index_is_split_by_language_and_lists_no_documents(tmp_path: Path) -> No
 def test_a_pair_is_in_the_shard_its_hash_names_with_its_pages_and_positions(tmp_path: Path) -> None:
     zh = write(tmp_path)["config"]["publisher"]["zh"]
     found = shard(tmp_path, zh, f"b{search.fnv1a('付费') & (zh['pairs'] - 1)}.json")
-    assert found["付费"] == [0, 2, 4, 12]  # page 0, two positions: 4 (title) and 4 + 12 (…后付费。 in the text)
+    assert found["付费"] == [4, 12]  # gaps: page 0 at 4 (the title) and at 16 (…后付费。 in the text)
     single = shard(tmp_path, zh, f"u{search.fnv1a('青') & (zh['singles'] - 1)}.json")
     assert single["青"] == [1]  # page 1 only
 

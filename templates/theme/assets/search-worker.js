@@ -69,17 +69,17 @@ function load(name) {
   return files.get(name)
 }
 
-/* [page gap, count, position gaps…]… → Map(page → positions) */
+/* gaps between occurrences, each page · 2^20 + position (publisher/search.py Postings) → Map(page → positions) */
+const PAGE_LIMIT = 1048576
 function positional(flat) {
   const pages = new Map()
-  let page = 0
-  for (let i = 0; i < flat.length;) {
-    page += flat[i]
-    const count = flat[i + 1], positions = new Array(count)
-    let at = 0
-    for (let k = 0; k < count; k++) positions[k] = at += flat[i + 2 + k]
-    pages.set(page, positions)
-    i += 2 + count
+  let value = 0
+  for (const gap of flat) {
+    value += gap
+    const page = Math.floor(value / PAGE_LIMIT)
+    let positions = pages.get(page)
+    if (!positions) pages.set(page, positions = [])
+    positions.push(value - page * PAGE_LIMIT)
   }
   return pages
 }
