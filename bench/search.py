@@ -196,16 +196,10 @@ def candidates_without_positions(site: Path, query: str) -> list[int]:
             for key in keys:
                 kind, count = ("b", manifest["pairs"]) if len(key) == 2 else ("u", manifest["singles"])
                 shard = json.loads((folder / f"{kind}{search.fnv1a(key) & (count - 1)}.json").read_text(encoding="utf-8"))
-                flat = shard.get(key, [])
-                pages, page, i = set(), 0, 0
-                while i < len(flat):
-                    if kind == "u":
-                        page += flat[i]
-                        i += 1
-                    else:
-                        page += flat[i]
-                        i += 2 + flat[i + 1]
-                    pages.add(page)
+                value, pages = 0, set()
+                for gap in shard.get(key, []):  # singles: page gaps; pairs: gaps of page · 2^20 + position
+                    value += gap
+                    pages.add(value if kind == "u" else value // search.PAGE_LIMIT)
                 found = pages if found is None else found & pages
     return sorted(found or [])
 

@@ -188,7 +188,7 @@ def gaps(values: list[int]) -> list[int]:
 def shard_count(total_bytes: int) -> int:
     """A power of two giving shards of about SHARD_TARGET_BYTES (the worker masks the hash with it)."""
     count = 1
-    while total_bytes / count > SHARD_TARGET_BYTES and count < 4096:
+    while total_bytes / count > SHARD_TARGET_BYTES and count < 16384:
         count *= 2
     return count
 
@@ -234,7 +234,7 @@ def build_language(language: str, pages: list[Page]) -> LanguageIndex:
 
 
 def _hashed(postings: dict[str, list[int]], prefix: str, files: dict[str, str]) -> int:
-    count = shard_count(sum(len(k) * 3 + len(v) * 3 for k, v in postings.items()))
+    count = shard_count(sum(len(k) * 3 + 1 + sum(map(len, map(str, v))) for k, v in postings.items()))  # ≈ JSON bytes
     shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
     for token in sorted(postings):
         shards[fnv1a(token) & (count - 1)][token] = postings[token]

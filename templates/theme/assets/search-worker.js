@@ -231,11 +231,14 @@ async function search(query) {
   /* what pages hold literally (English: the stem, which every relative of the word starts with) */
   const words = raw.map(fold).map(word => index.stem ? word.split(/([a-z]+)/).map(stem).join("") : word)
   let pages = [...matched[0].keys()].filter(page => matched.every(counts => counts.has(page)))
+  const often = page => matched.reduce((sum, counts) => sum + counts.get(page), 0)
+  /* start on the texts the first results will most likely need while their titles load (one round trip
+     less; a page that a title match then pushes out costs a few KB) */
+  ;[...pages].sort((a, b) => often(b) - often(a) || a - b).slice(0, EXCERPTS).forEach(page => load(`p${page}.json`))
   const chunks = [...new Set(pages.map(page => Math.floor(page / index.titles)))]
   const titleFiles = new Map(await Promise.all(chunks.map(async chunk => [chunk, await load(`t${chunk}.json`)])))
   const entry = page => titleFiles.get(Math.floor(page / index.titles))[page % index.titles]
   const inTitle = page => words.filter(word => fold(entry(page)[1]).includes(word)).length
-  const often = page => matched.reduce((sum, counts) => sum + counts.get(page), 0)
   const rank = new Map(pages.map(page => [page, [inTitle(page), often(page)]]))
   pages.sort((a, b) => rank.get(b)[0] - rank.get(a)[0] || rank.get(b)[1] - rank.get(a)[1] || a - b)
   const terms = Object.fromEntries(raw.map(word => [word, true]))
