@@ -174,8 +174,8 @@ def first_query(browser, server, query: str) -> dict:
     page.wait_for_timeout(200)  # let the page settle, as a reader reads before searching
     fetched.clear()
     elapsed = page.evaluate(_ASK, query)
-    announced = re.search(r"\d+", page.locator(".md-search-result__meta").inner_text())
-    results = int(announced.group()) if announced else 0  # Material: "N 个…", "找到 1 个…", "没有找到…"
+    announced = re.search(r"[\d.]+k?", page.locator(".md-search-result__meta").inner_text())
+    results = announced.group() if announced else "0"  # Material: "N 个…", "4.4k 个…", "找到 1 个…", "没有找到…"
     context.close()
     files = sorted({server.site_path(url).split("?")[0] for url in fetched if server.site_path(url) is not None
                     and ("search" in url)})
