@@ -9,7 +9,8 @@ import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import schema, urls
+from .text import one_line
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,6 @@ class Entry:
     year: int | None
     source: Path
     data: typing.Any  # schema.Case | schema.Person | schema.Ambassador
-    digest: str  # hash of its file's place and content: changes whenever its data can
 
     @property
     def name(self) -> str:
@@ -29,11 +29,16 @@ class Entry:
         return self.data.title if self.kind == "case" else self.data.name
 
     @property
+    def excerpt(self) -> str:
+        """The entry in one line, for cards and page descriptions: a case's summary, a person's
+        citation, an ambassador's quote (line breaks joined as Chinese text wants: publisher/text.py)."""
+        text = {"case": "summary", "person": "citation"}.get(self.kind, "quote")
+        return one_line(getattr(self.data, text))
+
+    @property
     def url(self) -> str:
-        """Site-relative URL (directory style)."""
-        if self.kind == "ambassador":
-            return f"ambassadors/{self.slug}/"
-        return f"{self.year}/{schema.KIND_FOLDERS[self.kind]}/{self.slug}/"
+        """Its page's site path."""
+        return urls.entry(self.kind, self.slug, self.year)
 
 
 @dataclass(frozen=True)

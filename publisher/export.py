@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from . import schema
+from . import cms, schema
 from .problems import MESSAGES
 from .scaffold import _example, _nested, _scalar, _strip_optional
 
@@ -28,7 +28,7 @@ _EXAMPLES = {
     "too_deep": "a: {b: {c: {d: {e: {f: {g: {h: {i: 1}}}}}}}}", "unknown_field": "sumary: 一句话简介",
     "missing": "（没有 unit: 这一行）", "type": "rank: 十一", "choice": "category: 企业",
     "range": "rank: 11", "too_long": "summary: （超过 120 字）", "too_many": "tags: （超过 8 个）",
-    "blank": 'title: ""', "date": "joined: 2022/10/26", "link_scheme": "url: javascript:alert(1)",
+    "blank": 'title: ""', "placeholder": "name: 张三    ← build.py new 写下的示例，没有改", "date": "joined: 2022/10/26", "link_scheme": "url: javascript:alert(1)",
     "link_malformed": "url: www.example.com", "media_path": "image: /home/me/照片.jpg",
     "slug": "cases:\n  - 智能表单", "file_name": "（文件名是 智能表单.yaml）",
     "misplaced": "（案例放在了 cases/2022/ 下，而不是 cases/2022/top-cases/）",
@@ -36,6 +36,22 @@ _EXAMPLES = {
     "unknown_case": "cases:\n  - smart-form-registraton", "unknown_district": "district: 市南",
     "missing_file": "image: media/images/不存在.jpg", "video_source": "video:\n  title: 宣传片",
     "no_site": "（删掉了 cases/site.yaml）", "invalid": "",
+    "page_clash": "（手写了 content/archive.md，而“往届榜单”页是自动生成的）",
+    "symlink": "（cases/media/images/a.png 是指向别处的快捷方式/符号链接）",
+    "entry_extension": "（记事本把文件存成了 smart-form.yaml.txt，或扩展名写成了 .YAML）",
+    "stray_file": "（把 Word 文档 说明.docx 放进了 cases/2022/top-cases/）",
+    "file_name_chars": "（文件名里有从网页复制来的看不见的字符）", "unreadable": "（文件正被其他程序占用）",
+    "control_char": 'unit: "青岛\\0市"    ← \\0、\\e 等转义也算', "yaml_octal": "rank: 010",
+    "yaml_sexagesimal": "time: 12:30", "yaml_bool": "region: NO",
+    "windows_path": 'image: "C:\\Users\\me\\a.png"\nimage: media\\images\\a.png',
+    "link_no_scheme": "body: |\n  见[青岛政务网](www.qingdao.gov.cn)",
+    "name_taken": "（smart-form.yaml 旁边还有 smart-form.yml）", "name_reserved": "（cases/ambassadors/index.yaml）",
+    "district_taken": "districts:\n  - name: 市南区\n    slug: shinan\n  - name: 市北区\n    slug: shinan",
+    "media_outside": "image: 2022/top-cases/other.yaml", "media_name": "image: media/images/照片 #1.jpg",
+    "media_type": "video:\n  file: media/video/page.mp4    ← 实际是网页", "media_svg": "image: media/images/logo.svg",
+    "media_too_large": "（手机原图 8 MB）", "content_html": "<script>alert(1)</script>",
+    "content_cdn": "```mermaid", "content_remote": "![图](https://example.com/a.png)",
+    "missing_en": "（用 check --strict-en 检查时，案例还没有 en: 块）", "missing_en_page": "（有 content/about.md，没有 content/en/about.md）",
 }
 _PLACES = {"case": "cases/<年份>/top-cases/<英文短名>.yaml", "person": "cases/<年份>/top-people/<英文短名>.yaml",
            "ambassador": "cases/ambassadors/<英文短名>.yaml", "site": "cases/site.yaml"}
@@ -53,6 +69,7 @@ def derived_files() -> dict[str, str]:
     files = {f"{SCHEMA_DIR}/{kind}.schema.json": json_schema(kind) for kind in schema.KINDS}
     files[REFERENCE] = field_reference()
     files[MESSAGES_DOC] = message_reference()
+    files[cms.CONFIG] = cms.config_yaml(cms.edition_years(Path(__file__).resolve().parent.parent))  # the form editor
     return files
 
 
@@ -97,6 +114,15 @@ def _table(model: type[BaseModel]) -> list[str]:
     return rows
 
 
+def _collect_nested(model: type[BaseModel], found: dict[str, type[BaseModel]]) -> None:
+    """Every block inside `model`, at any depth (the `en:` blocks hold blocks of their own), in order."""
+    for info in model.model_fields.values():
+        inner = _nested(info.annotation)
+        if inner is not None and inner.__name__ not in found:
+            found[inner.__name__] = inner
+            _collect_nested(inner, found)
+
+
 def field_reference() -> str:
     lines = ["# 字段说明（自动生成）", "",
              "本文件由 `python build.py schemas` 根据 `publisher/schema.py` 自动生成，请勿手工修改。", ""]
@@ -104,12 +130,10 @@ def field_reference() -> str:
     for kind, model in schema.KINDS.items():
         lines += [f"## {schema.KIND_TITLES[kind]}（{kind}）", "", f"文件位置：`{_PLACES[kind]}`", ""]
         lines += _table(model) + [""]
-        for info in model.model_fields.values():
-            inner = _nested(info.annotation)
-            if inner is not None:
-                nested.setdefault(inner.__name__, inner)
+        _collect_nested(model, nested)
     for name, model in nested.items():
-        lines += [f"### {name}", ""] + _table(model) + [""]
+        doc = [model.__doc__.strip(), ""] if model.__doc__ else []
+        lines += [f"### {name}", "", *doc] + _table(model) + [""]
     lines += ["## 固定的可选值", "", "全生命周期（category）：", ""]
     lines += [f"- `{k}`：{v}" for k, v in schema.CATEGORY_LABELS.items()]
     lines += ["", "大使身份（identity）：", ""] + [f"- `{k}`：{v}" for k, v in schema.IDENTITY_LABELS.items()]
@@ -123,7 +147,7 @@ def message_reference() -> str:
              "    文件路径:行:列: 字段: 问题", "        提示: 怎么改", "",
              "本文件由 `python build.py schemas` 根据 `publisher/problems.py` 生成，请勿手工修改。", ""]
     for code, texts in MESSAGES.items():
-        message, hint = texts["zh"]
+        message, hint = (text.replace("{build_py}", "py build.py") for text in texts["zh"])  # as editors type it
         lines += [f"## `{code}` — {message.split('：')[0].split('（')[0]}", "", f"- 提示内容：{message}",
                   f"- 怎么改：{hint}"]
         if _EXAMPLES.get(code):

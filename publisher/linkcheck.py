@@ -1,6 +1,6 @@
 """Check a built site the way a reader's browser would use it, without a browser.
 
-Every internal link, asset (src, srcset, poster, stylesheet, icon, CSS url()), share
+Every internal link, asset (src, srcset, poster, stylesheet, icon, CSS url(), URLs in JavaScript), share
 tag and search-index location must point at a file that exists; every `#anchor` at an
 id in its target page; and nothing may load from another host (chat apps in mainland
 China open pages on slow networks where foreign hosts are often blocked). Links *to*
@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from .offline import loaded_urls
 
 _LOADED_BY_LINK = {"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload", "prefetch",
                    "manifest", "mask-icon"}
@@ -52,6 +54,8 @@ class _PageParser(HTMLParser):
         self.references: list[Reference] = []
         self._in_style = False
         self._style = ""
+        self._in_script = False
+        self._script = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
@@ -79,15 +83,23 @@ class _PageParser(HTMLParser):
         if a.get("style"):
             self.references += [Reference(url, True) for url in css_urls(a["style"])]
         self._in_style = tag == "style"
+        # JSON-LD and other data blocks name URLs; only code loads them
+        self._in_script = tag == "script" and a.get("type", "").lower() in ("", "module", "text/javascript",
+                                                                           "application/javascript")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self.references += [Reference(url, True) for url in css_urls(self._style)]
             self._in_style, self._style = False, ""
+        if tag == "script":  # an inline script may load what its strings name
+            self.references += [Reference(url, True) for url in loaded_urls(self._script, ".js")]
+            self._in_script, self._script = False, ""
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self._style += data
+        if self._in_script:
+            self._script += data
 
 
 def srcset_urls(srcset: str) -> list[str]:
@@ -131,6 +143,9 @@ def check_site(site_dir: Path, site_url: str | None = None) -> list[LinkProblem]
         name = css.relative_to(site_dir).as_posix()
         text = _without_comments(css.read_text(encoding="utf-8", errors="replace"))
         sources += [(name, Reference(url, True)) for url in css_urls(text)]
+    for script in sorted(site_dir.rglob("*.js")):  # URLs a script could load: those that start a string
+        text = script.read_text(encoding="utf-8", errors="replace")
+        sources += [(script.relative_to(site_dir).as_posix(), Reference(url, True)) for url in loaded_urls(text, ".js")]
     sources += [(name, Reference(url, False)) for name, url in _listed_urls(site_dir)]
 
     problems = set()

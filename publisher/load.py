@@ -16,7 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from . import schema
+from .media import MEDIA_FOLDER
 from .problems import Problem
+from .schema import UNSAFE_CHARS
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 8
@@ -68,10 +71,71 @@ def classify_place(parts: tuple[str, ...]) -> tuple[str, int | None] | None:
 
 
 def discover(cases_dir: Path) -> list[Path]:
-    """Every YAML file under `cases/`, in a stable order (builds must be reproducible)."""
-    files = [Path(folder, name) for folder, _, names in os.walk(cases_dir) for name in names
-             if name.endswith((".yaml", ".yml"))]
-    return sorted(files, key=lambda p: p.parts)  # all under cases_dir: the order of their relative paths
+    """Every entry file under `cases/`, in a stable order (builds must be reproducible)."""
+    return survey(cases_dir)[0]
+
+
+# Files editors' tools leave beside the real ones: skipped on purpose (docs/editing.md lists them).
+_SKIPPED = re.compile(r"^(\.#.*|~\$.*|.*~|.*\.bak|.*\.swp|.*\.swo|\.ds_store|thumbs\.db|desktop\.ini|\.gitkeep|"
+                      r"\.gitignore)$", re.I)
+ENTRY_SUFFIXES = (".yaml", ".yml")
+
+
+def survey(cases_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every file under `cases/` accounted for: entry files to read, plus a problem for each file that is
+    neither an entry, a media file nor skipped on purpose. Symbolic links are reported and never followed
+    (a link to /etc/passwd must not be published); nothing here reads a file's content."""
+    entries: list[Path] = []
+    problems: list[Problem] = []
+    for folder, folders, names in os.walk(cases_dir):  # os.walk never descends into a linked folder
+        for name in sorted(folders):
+            if os.path.islink(os.path.join(folder, name)):
+                problems.append(Problem(_shown_path(folder, name), "symlink", args={"value": _printable(name)}))
+        for name in names:
+            path = Path(folder, name)
+            found = _place_file(path, path.relative_to(cases_dir).parts, name)
+            if isinstance(found, Problem):
+                problems.append(found)
+            elif found:
+                entries.append(path)
+    return sorted(entries, key=lambda p: p.parts), problems  # all under cases_dir: order of their relative paths
+
+
+def _place_file(path: Path, parts: tuple[str, ...], name: str) -> bool | Problem:
+    """True for an entry file, False for a media file or one skipped on purpose, else the problem."""
+    shown = _shown_path(str(path.parent), name)
+    if _printable(name) != name:
+        return Problem(shown, "file_name_chars", args={"value": _printable(name)})
+    if _SKIPPED.match(name):
+        return False
+    if os.path.islink(path):
+        return Problem(path, "symlink", args={"value": name})
+    lower = name.lower()
+    if parts[0] == MEDIA_FOLDER and len(parts) > 1:
+        if lower.endswith(ENTRY_SUFFIXES):
+            return Problem(path, "misplaced")
+        return False
+    if name.endswith(ENTRY_SUFFIXES):
+        return True
+    if lower.endswith(ENTRY_SUFFIXES) or re.search(r"\.ya?ml\.\w+$", lower):
+        return Problem(path, "entry_extension", args={"value": name, "name": _entry_name_for(name)})
+    return Problem(path, "stray_file", args={"value": name})
+
+
+def _entry_name_for(name: str) -> str:
+    """What a file saved with a wrong extension should be called: `x.yaml.txt`, `x.YAML` → `x.yaml`."""
+    stem = re.sub(r"(?i)\.ya?ml(\.\w+)?$", "", name)
+    return stem + ".yaml"
+
+
+def _printable(name: str) -> str:
+    """A file name as it can be shown: bytes that are not UTF-8 and control characters made visible."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in name)
+
+
+def _shown_path(folder: str, name: str) -> Path:
+    return Path(_printable(folder), _printable(name))
 
 
 # --- text-level checks -------------------------------------------------------------------
@@ -84,6 +148,36 @@ _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*:")
 _BLOCK_SCALAR = re.compile(r":\s*[|>][+-]?\d*\s*(#.*)?$")
 _ASCII_FOR = {"：": ":", "，": ",", "【": "[", "】": "]", "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
               "『": '"', "』": '"', "－": "-", "—": "-", "–": "-", "\u3000": " "}
+
+
+FORBIDDEN_CHARS = UNSAFE_CHARS  # control characters, bidi overrides: see schema.py
+_CHAR_NAMES = {"\x00": "空字符 NUL", "\x1b": "ESC", "\x7f": "DEL", "\ufeff": "BOM"}
+
+
+def char_name(char: str) -> str:
+    """`U+202E（文字方向控制符）`: how a message names an invisible character."""
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        name = "文字方向控制符"
+    else:
+        name = _CHAR_NAMES.get(char, "控制字符")
+    return f"U+{ord(char):04X}（{name}）"
+
+
+def forbidden_characters(text: str, path: Path) -> list[Problem]:
+    """Every line holding a control character or bidi override, with its column (PyYAML only says
+    'position 5' of the file, and takes escapes such as "\\0" or "\\e" as they are)."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = FORBIDDEN_CHARS.search(line)
+        if found:
+            key = _KEY_LINE.match(line)
+            problems.append(Problem(path, "control_char", number, found.start() + 1, key.group(2) if key else "",
+                                    {"char": char_name(found.group())}))
+    return problems
+
+
+_ODD_SPACE_AFTER_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):([\u3000\u00a0\u2000-\u200b\u202f])")
+_ODD_SPACE_NAMES = {"\u3000": "全角空格", "\u00a0": "不间断空格（NBSP）"}
 
 
 def lint_text(text: str, path: Path) -> list[Problem]:
@@ -113,6 +207,14 @@ def lint_text(text: str, path: Path) -> list[Problem]:
             continue
         if line.startswith("\u3000") or re.match(r"^ *\u3000", line):
             add("fullwidth", line.index("\u3000") + 1, field, char="全角空格", ascii="空格")
+            continue
+        if m := _ODD_SPACE_AFTER_KEY.match(line):  # YAML takes it for text: the error surfaces a line later
+            char = m.group(3)
+            add("fullwidth", m.start(3) + 1, m.group(2), char=_ODD_SPACE_NAMES.get(char, f"特殊空格 U+{ord(char):04X}"),
+                ascii="空格")
+            continue
+        if line.startswith("\u00a0") or re.match(r"^ *\u00a0", line):
+            add("fullwidth", line.index("\u00a0") + 1, field, char="不间断空格（NBSP）", ascii="空格")
             continue
         if m := _FULLWIDTH_KEY.match(line):
             add("fullwidth", m.start(3) + 1, m.group(2), char="：", ascii=":")
@@ -159,6 +261,9 @@ class _Reject(Exception):
 
 def parse_yaml(text: str, path: Path) -> tuple[object, dict[FieldPath, Location], list[Problem]]:
     """Parse one YAML document into plain data plus the line of every field and list item."""
+    deep = _too_deep(text)
+    if deep is not None:
+        return None, {}, [Problem(path, "too_deep", deep.line + 1, deep.column + 1, "", {"limit": MAX_DEPTH})]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -184,6 +289,46 @@ def parse_yaml(text: str, path: Path) -> tuple[object, dict[FieldPath, Location]
     return data, locations, []
 
 
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first goes deeper than MAX_DEPTH, found before anything is built.
+
+    PyYAML's C composer recurses once per level: 50,000 nested `[` (100 kB) overflow the C stack and
+    kill the process (SIGSEGV, no message). libyaml's event parser keeps its own stack, so walking the
+    events is safe at any depth; it stops at the first level too deep (cost: about a third of a parse).
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the parse that follows reports it, and it stops where this did: no deeper
+    return None
+
+
+# YAML 1.1 reads some plain values as something else than the editor wrote (PyYAML follows 1.1).
+_CANONICAL_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)|[-+]?0[xX][0-9a-fA-F_]+|[-+]?0b[01_]+")
+
+
+def _surprise(node: yaml.ScalarNode, value: object) -> tuple[str, dict[str, object]] | None:
+    """A plain value YAML read differently from how it looks: `010` → 8, `12:30` → 750, `NO` → false."""
+    if node.style:  # None (pure-Python loader) or "" (C loader) for plain values
+        return None  # quoted or block text is text
+    written, kind = node.value, node.tag.rsplit(":", 1)[-1]
+    if kind == "bool" and written.lower() not in ("true", "false"):
+        return "yaml_bool", {"value": written, "read": str(value).lower()}
+    if kind in ("int", "float") and ":" in written:
+        return "yaml_sexagesimal", {"value": written, "read": value}
+    if kind == "int" and not _CANONICAL_INT.fullmatch(written):
+        sign = written[0] if written[0] in "+-" else ""
+        return "yaml_octal", {"value": written, "read": value, "decimal": sign + (written.lstrip("+-0") or "0")}
+    return None
+
+
 _OPEN_QUOTE = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\s*:\s+)?([\"'])")
 
 
@@ -197,6 +342,20 @@ def _unclosed_quote(text: str, path: Path, error: Problem) -> Problem | None:
             return Problem(path, "yaml_syntax", number, match.start(1) + 1, key.group(2) if key else "",
                            {"detail": detail, "english": "unclosed quote"})
     return None
+
+
+def _windows_path(text: str, path: Path, error: Problem) -> Problem | None:
+    """`"C:\\Users\\me\\a.png"` (Explorer's "copy as path"): YAML reads the backslashes as escapes and
+    says 'did not find expected hexdecimal number'. Name the real fault instead."""
+    if error.code != "yaml_syntax" or error.line is None:
+        return None
+    line = text.split("\n")[error.line - 1] if error.line <= text.count("\n") + 1 else ""
+    found = re.search(r"\"[^\"]*\\[^\"]*\"?", line)
+    if not found:
+        return None
+    key = _KEY_LINE.match(line)
+    return Problem(path, "windows_path", error.line, found.start() + 1, key.group(2) if key else "",
+                   {"value": found.group().strip('"')})
 
 
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError, mark: yaml.Mark | None) -> Problem:
@@ -243,13 +402,19 @@ def _construct(loader, node: yaml.Node, at: FieldPath, locations: dict, seen: se
     if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith((":binary", ":omap", ":pairs", ":set")):
         raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as error:
         # e.g. `date: 2022-13-45` resolves as a timestamp the calendar rejects; keep it as text
         # so validation reports it against the field with the proper message.
         if node.tag.endswith(":timestamp"):
             return node.value
         raise _Reject("yaml_syntax", node, detail=str(error), field=_dotted(at)) from None
+    surprise = _surprise(node, value)
+    if surprise:
+        raise _Reject(surprise[0], node, field=_dotted(at), **surprise[1])
+    if isinstance(value, str) and (bad := FORBIDDEN_CHARS.search(value)):  # written as an escape: "\\0", "\\e"
+        raise _Reject("control_char", node, field=_dotted(at), char=char_name(bad.group()))
+    return value
 
 
 def _dotted(at: FieldPath) -> str:
@@ -271,20 +436,27 @@ def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Probl
         return None, [Problem(path, "misplaced")]
     kind, year = place
     slug = path.stem
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return None, [Problem(path, "too_large", args={"size": size, "limit": MAX_BYTES})]
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(path, "too_large", args={"size": size, "limit": MAX_BYTES})]
+        raw = path.read_bytes()
+    except OSError as error:  # vanished, a folder, no permission, a lock held by another program
+        return None, [Problem(path, "unreadable", args={"detail": error.strerror or type(error).__name__})]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem(path, "encoding", line, None, "", {"byte": error.start})]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    invisible = forbidden_characters(text, path)
+    if invisible:
+        return None, invisible
     problems = lint_text(text, path)
     data, locations, yaml_problems = parse_yaml(text, path)
     if yaml_problems and not problems:
-        problems = [_unclosed_quote(text, path, yaml_problems[0]) or yaml_problems[0]]
+        problems = [_windows_path(text, path, yaml_problems[0]) or _unclosed_quote(text, path, yaml_problems[0])
+                    or yaml_problems[0]]
     elif yaml_problems:
         lint_lines = {p.line for p in problems}
         problems += [p for p in yaml_problems if p.line not in lint_lines and p.code != "yaml_syntax"]
@@ -294,6 +466,6 @@ def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Probl
         return None, [Problem(path, "empty", args={"kind": kind})]
     if not isinstance(data, dict):
         return None, [Problem(path, "not_mapping", 1, 1, "", {"kind": kind})]
-    if kind != "site" and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+    if kind != "site" and not re.fullmatch(schema.SLUG_PATTERN, slug):
         return None, [Problem(path, "file_name", args={"value": path.name})]
     return RawEntry(path, kind, slug, year, data, locations), []

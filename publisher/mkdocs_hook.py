@@ -1,23 +1,36 @@
 """The one place our pipeline meets MkDocs (listed under `hooks:` in mkdocs.yml).
 
-on_config  read and validate entries, render pages (fail early, before MkDocs works)
-on_files   hand the rendered pages, the media they use, QR codes, share images and
-           robots.txt to MkDocs as generated files; fingerprint our own CSS and JS
-on_page_content  generated pages are finished HTML: skip Markdown for them
-on_env     give the theme the fingerprinted names (filter `fingerprinted`)
-on_post_build  turn Material's search entries into our sharded index (publisher/search.py)
+Events, in the order MkDocs calls them:
+  on_startup       note whether MkDocs serves (the preview also serves the form editor, /admin/)
+  on_config        run the pipeline once (pipeline.prepare → one `Build`); fail early on bad entries
+  on_files         hand MkDocs the generated pages, media, QR codes, share images, robots.txt and
+                   /admin/; fingerprint our own CSS and JS
+  on_nav           the English edition's own navigation (pages under en/)
+  on_page_context  English pages get that navigation and the English site name
+  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised
+  on_env           the fingerprinted names and which pages exist in which language
+  on_post_build    neutralise other hosts' URLs in Material's JS, write the search index, inline
+                   critical CSS; drop the Build
 
-Nothing else in the package imports MkDocs, so another builder that reads the
-same config (e.g. ProperDocs) only needs this file.
+`build_site()` and `serve_site()` are what `build.py` calls. Nothing else in the package imports
+MkDocs, so a builder that reads the same config (ProperDocs, the maintained continuation of
+MkDocs 1.x) needs nothing but this file: `properdocs build` builds the same site.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import hashlib
 import json
+import logging
+import os
 import posixpath
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
 
@@ -25,53 +38,68 @@ import jinja2  # noqa: E402
 from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
-from publisher import pipeline, search  # noqa: E402
+from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
-_state: dict[str, object] = {}
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # named by content: a host may cache them for a year
 
 
+@dataclass
+class _Session:
+    """What this process's MkDocs run knows: whether it serves, and the current build."""
+
+    serving: bool = False
+    build: pipeline.Build | None = None  # made in on_config, dropped after on_post_build
+    html: dict[str, str] | None = None  # source file → finished HTML of each generated page
+    fingerprinted: dict[str, str] | None = None  # asset → its name with a content hash
+    english_nav: Navigation | None = None  # the English edition's navigation (on_nav)
+    english_config: MkDocsConfig | None = None  # the config English pages see (site name, footer, nav)
+
+
+_session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
+
+
 def on_startup(command: str, dirty: bool) -> None:
-    _state["dirty"] = dirty  # `serve --dirty` rebuilds changed pages only: nothing to remember then
+    _session.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
-    _state.pop("result", None)
-    _leave_chinese_segmentation_to_us()
     try:
-        result = pipeline.run(root, site_url=config.site_url or None)
+        build = pipeline.prepare(root, site_url=config.site_url or None)
     except ContentError as error:
-        raise PluginError("\n" + error.report(pipeline.language(), root)) from None
+        raise PluginError("\n" + error.report("zh", root)) from error
     except pipeline.TemplateFailure as error:
-        raise PluginError(str(error)) from None
-    _state["result"] = result
-    _state["html"] = {page.src_uri: page.html for page in result.pages}
+        raise PluginError(str(error)) from error
+    _session.build = build
+    _session.html = {page.source: page.html for page in build.pages}
     if config.nav is None:
-        config.nav = pipeline.default_nav(result.catalog, Path(config.docs_dir))
+        config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
+    _leave_chinese_segmentation_to_us()
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    result: pipeline.Result = _state["result"]  # type: ignore[assignment]
-    for page in result.pages:
-        if files.get_file_from_path(page.src_uri) is not None:
-            raise PluginError(f"content/{page.src_uri} 与自动生成的页面重名，请改名或删除 "
-                              f"(content/{page.src_uri} clashes with a generated page).")
-        # Entries are reached from rankings, not the nav (a full nav makes every page heavy).
-        files.append(File.generated(config, page.src_uri, content=page.front_matter(),
+    build = _current()
+    for page in build.pages:  # entries are reached from rankings, not the nav (a full nav makes every page heavy)
+        files.append(File.generated(config, page.source, content=page.front_matter(),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
-    for site_path, source in result.files.items():
+    for site_path, source in build.files.items():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
-    for site_path, content in result.generated.items():
+    for site_path, content in build.generated.items():
         if files.get_file_from_path(site_path) is not None:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
-    _state["fingerprinted"] = _fingerprint(files, config)
+    # the form editor (/admin/): served by the preview, published only when site.yaml turns it on
+    for site_path, source in cms.admin_files(build.root, _session.serving, build.catalog.site,
+                                             [edition.year for edition in build.catalog.editions]).items():
+        given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
+        files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
+    _session.fingerprinted = _fingerprint(files, config)
     return files
 
 
@@ -89,22 +117,69 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
     return names
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Pages under en/ get their own, English navigation (handed to them in on_page_context)."""
+    english = copy.copy(config)  # what English pages see as `config`: English name, footer and navigation
+    for key, value in i18n.english_settings(_current().catalog.site, config.extra).items():
+        english[key] = value
+    english["nav"] = i18n.english_nav(config.nav or [], Path(config.docs_dir))
+    for file in files.documentation_pages():
+        if file.url.startswith(urls.language_root("en")):
+            file.page = None  # made again by the English navigation, with its English title
+    _session.english_nav, _session.english_config = get_navigation(files, english), english
+    return nav
+
+
+def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: Navigation) -> dict:
+    if _session.english_nav is not None and page.url.startswith(urls.language_root("en")):
+        context["nav"] = _session.english_nav  # the English edition's tabs and drawer
+        context["config"] = _session.english_config
+    return context
+
+
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
-    """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual."""
-    rendered: dict[str, str] = _state["html"]  # type: ignore[assignment]
-    return rendered.get(page.file.src_uri, html)
+    """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual and
+    are text like any entry: sanitised, their front matter escaped."""
+    generated = (_session.html or {}).get(page.file.src_uri)
+    if generated is not None:
+        return generated
+    if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
+        html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
+    page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+    return content_pages.sanitise(html)
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    names: dict[str, str] = _state.get("fingerprinted", {})  # type: ignore[assignment]
+    names = _session.fingerprinted or {}
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
+    # which pages exist in which language: the language switch, hreflang and sitemap alternates
+    env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
     return env
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
     path = Path(config.site_dir) / search.INDEX_FILE
-    if path.exists():  # Material's search plugin wrote its entries: index them our way
+    if path.exists():  # Material's search plugin wrote its entries: index them our way (issue 12)
         search.write_index(Path(config.site_dir), json.loads(path.read_text(encoding="utf-8")).get("docs", []))
+    critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
+    _drop()
+
+
+def on_build_error(error: Exception) -> None:
+    _drop()
+
+
+def _current() -> pipeline.Build:
+    if _session.build is None:
+        raise PluginError("publisher: on_config did not run (is publisher/mkdocs_hook.py listed under hooks:?)")
+    return _session.build
+
+
+def _drop() -> None:
+    if _session.build is not None:
+        _session.build.close()
+    _session.build = _session.html = _session.fingerprinted = _session.english_nav = _session.english_config = None
 
 
 def _leave_chinese_segmentation_to_us() -> None:
@@ -117,3 +192,112 @@ def _leave_chinese_segmentation_to_us() -> None:
         return
     if getattr(material_search, "jieba", None) is not None:
         material_search.jieba = None
+
+
+# --- what build.py calls -----------------------------------------------------------------------------------
+
+
+class BuildFailed(Exception):
+    """MkDocs stopped; what went wrong has been logged."""
+
+
+def build_site(root: Path, site_dir: Path, site_url: str | None = None) -> None:
+    """Build the site of `root` into `site_dir` (strict: any warning fails the build)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    _quiet_logging(logging.WARNING)
+    overrides = {"site_url": site_url} if site_url else {}
+    try:
+        with _build_date(pipeline.source_date_epoch(root)):
+            build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True, **overrides))
+    except (Abort, ConfigurationError) as error:
+        raise BuildFailed(str(error)) from None
+
+
+def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_page: Callable[[Exception], str]) -> None:
+    """The live preview: rebuilds on every save. When a build fails, every address answers with
+    `problem_page(error)` instead of waiting (as MkDocs' own serve does) until the build works.
+    Raises OSError when the port is taken."""
+    import shutil
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    from publisher.preview import write_problem_site
+
+    _quiet_logging(logging.INFO)
+    site_dir = Path(tempfile.mkdtemp(prefix="publisher-preview-"))
+    serve_url = f"http://{host}:{port}/"
+
+    def fresh_config() -> MkDocsConfig:
+        # the preview's own address: its share links and QR codes lead to the preview, not the published site
+        return load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), site_url=serve_url)
+
+    def builder(config: MkDocsConfig | None = None) -> None:
+        try:
+            pipeline.load(root)  # the entries first: their problems are the ones editors make
+            build(config or fresh_config(), serve_url=serve_url)
+        except Exception as error:  # noqa: BLE001 — whatever failed is shown in the browser, never a hang
+            write_problem_site(site_dir, problem_page(_cause(error)))
+
+    config = fresh_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir), mount_path="/")
+        server.error_handler = lambda code: _read(site_dir / "404.html") if code == 404 else None
+        builder(config)
+        for watched in [config.docs_dir, config.config_file_path, *config.watch]:
+            server.watch(watched)
+        try:
+            server.serve(open_in_browser=open_browser)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+    finally:
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _cause(error: BaseException) -> Exception:
+    """The error behind MkDocs' Abort: the ContentError, or the plugin's message."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, ContentError):
+            return seen
+        if isinstance(seen, PluginError):
+            return Exception(str(seen).strip())
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return error if isinstance(error, Exception) else Exception(str(error))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _quiet_logging(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+
+
+@contextlib.contextmanager
+def _build_date(epoch: str) -> Iterator[None]:
+    """MkDocs reads SOURCE_DATE_EPOCH for the build date; set it for this build only."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before

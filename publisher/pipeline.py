@@ -1,7 +1,8 @@
-"""The pipeline, start to end: read and validate entries → render pages → share meta, QR codes, images.
+"""The pipeline, start to end: read and check entries → render pages → share tags, QR codes, images.
 
-`run()` is what the MkDocs hook calls (with the site's URL); `build.py check` calls it without a URL,
-which skips everything that needs absolute URLs (share tags, QR codes, images).
+`prepare()` makes one `Build`: everything a build knows, made once and only read afterwards. The
+MkDocs hook (mkdocs_hook.py) asks for it when MkDocs starts and hands its pages and files over;
+`build.py check` asks for it without a site URL, which skips everything that needs absolute URLs.
 """
 
 from __future__ import annotations
@@ -13,81 +14,75 @@ from pathlib import Path
 
 import jinja2
 
-from . import share
-from .cache import Memo
-from .render import Page, render_pages, templates_version
+from . import cards, media_variants, social, urls
 from .catalog import Catalog
-from .validate import ENTRY_CACHE_VERSION, build_catalog
+from .problems import ContentError, Problem
+from .render import Page, render_pages
+from .store import Store
+from .validate import build_catalog
 
 CASES_DIR = "cases"
+CONTENT_DIR = "content"
 TEMPLATES_DIR = "templates"
-CACHE_DIR = ".cache"  # what builds made, keyed by input (see docs/deploy.md); git-ignored
+STORE_DIR = ".cache/drawn"  # share images and QR codes drawn by earlier builds (git-ignored; may be deleted)
 
 
 class TemplateFailure(Exception):
     """A template could not be rendered; the message names the template file and line."""
 
 
-@dataclass(frozen=True)
-class Result:
+@dataclass
+class Build:
+    """Everything one build knows: made by `prepare`, read by the MkDocs hook, dropped after the build."""
+
+    root: Path
+    site_url: str | None  # the published site's root; None for `check` (no share tags, QR codes, images)
     catalog: Catalog
-    pages: list[Page]
-    files: dict[str, Path]  # site path → file to copy (media the entries use, QR codes, share images)
+    pages: list[Page]  # generated pages, in a stable order
+    files: dict[str, Path] = field(default_factory=dict)  # site path → file to copy (media, QR codes, images)
     generated: dict[str, bytes] = field(default_factory=dict)  # site path → content (robots.txt)
+    store: Store | None = None
 
-
-def language() -> str:
-    """Language of messages: Chinese unless `--lang en` (or PUBLISHER_LANG=en) asked otherwise."""
-    return "en" if os.environ.get("PUBLISHER_LANG", "zh").lower().startswith("en") else "zh"
-
-
-_last_load: list[tuple[object, Catalog]] = []
+    def close(self) -> None:
+        """After MkDocs copied the files: nothing of this build is needed any more."""
+        if self.store is not None:
+            self.store.close()
 
 
 def load(root: Path) -> Catalog:
-    """Read and validate every entry (raises ContentError with every problem).
-
-    `build` validates before MkDocs starts and the hook asks again: while no file under
-    cases/ changed (names, sizes, modification times), the catalog is reused, not re-read.
-    """
-    cases = root / CASES_DIR
-    stamp = (str(cases.resolve()), sorted((path, s.st_size, s.st_mtime_ns) for folder, _, names in os.walk(cases)
-                                          for path in (os.path.join(folder, name) for name in names)
-                                          if (s := os.stat(path))))
-    if _last_load and _last_load[0][0] == stamp:
-        return _last_load[0][1]
-    memo = Memo(root / CACHE_DIR / "entries.sqlite", ENTRY_CACHE_VERSION)
-    try:
-        catalog = build_catalog(cases, memo)
-    finally:
-        memo.save()  # files that passed are remembered even when others did not
-        memo.close()
-    _last_load[:] = [(stamp, catalog)]
-    return catalog
+    """Read and check every entry (raises ContentError with every problem)."""
+    return build_catalog(root / CASES_DIR)
 
 
-def run(root: Path, site_url: str | None = None) -> Result:
-    """Every page and file of the site; `site_url` (MkDocs' site_url) makes pages shareable."""
+def prepare(root: Path, site_url: str | None = None) -> Build:
+    """The whole build before MkDocs: entries, pages and, with a `site_url`, what sharing needs.
+    Raises ContentError (entries, or a hand-written page in a generated page's place) or TemplateFailure."""
     catalog = load(root)
-    # `check` renders without the site's address (no share links), so its pages are kept apart
-    memo = Memo(root / CACHE_DIR / ("pages.sqlite" if site_url else "pages-check.sqlite"),
-                templates_version(root / TEMPLATES_DIR))
-    memo.preload()  # nearly every page is asked for: one query beats thousands
+    media = media_variants.describe(catalog.media, root / CASES_DIR)  # issue 13: picture sizes, audio formats
     try:
-        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, memo)
-        files = {f"files/{rel}": root / CASES_DIR / rel for rel in catalog.media}
-        if not site_url:
-            memo.save()
-            return Result(catalog, pages, files)
-        fonts = share.find_fonts()
-        plan = share.plan(catalog, pages, site_url, fonts.identity if fonts else "", memo)
-        memo.save()
+        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, media)
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
-    finally:
-        memo.close()
-    files.update(share.materialise(plan, root / CACHE_DIR, fonts))
-    return Result(catalog, plan.pages, files, plan.generated)
+    clashes = page_clashes(root / CONTENT_DIR, {page.url for page in pages})
+    if clashes:
+        raise ContentError(clashes)
+    build = Build(root, site_url, catalog, pages)
+    build.files = dict(media.as_is)  # media published as supplied; resized pictures and audio are drawn below
+    if site_url:
+        build.pages, drawings, build.generated = social.share(catalog, pages, site_url, cards.find_fonts())
+        build.store = Store(root / STORE_DIR)
+        build.files.update(build.store.files({**drawings, **media.drawings}))
+    return build
+
+
+def page_clashes(content_dir: Path, generated: set[str]) -> list[Problem]:
+    """Hand-written pages that would take the place of a generated page: never replaced in silence."""
+    problems = []
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+        page = urls.page_of(path.relative_to(content_dir).as_posix())
+        if page in generated:
+            problems.append(Problem(path, "page_clash", args={"value": "/" + page}))
+    return problems
 
 
 def _describe_template_error(error: jinja2.TemplateError, root: Path) -> str:
@@ -102,13 +97,28 @@ def _describe_template_error(error: jinja2.TemplateError, root: Path) -> str:
     return f"{where}: 模板错误 (template error): {error.message or error}"
 
 
-def default_nav(catalog: Catalog, docs_dir: Path) -> list:
+def default_nav(catalog: Catalog, content_dir: Path) -> list:
     """A small navigation: never every entry (each page embeds the whole nav)."""
-    nav: list = [{"首页": "index.md"}]
+    nav: list = [{"首页": urls.source(urls.HOME)}]
     if catalog.current:
         year = catalog.current.year
-        nav += [{"创新案例": f"{year}/top-cases/index.md"}, {"创新人物": f"{year}/top-people/index.md"}]
-    nav += [{"公益大使": "ambassadors/index.md"}, {"往届": "archive/index.md"}]
-    nav += sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.glob("*.md") if p.name != "index.md")
+        nav += [{"创新案例": urls.source(urls.ranking(year, "case"))},
+                {"创新人物": urls.source(urls.ranking(year, "person"))}]
+    nav += [{"公益大使": urls.source(urls.WALL)}, {"往届": urls.source(urls.ARCHIVE)}]
+    nav += sorted(p.relative_to(content_dir).as_posix() for p in content_dir.glob("*.md") if p.name != "index.md")
     return nav
 
+
+def source_date_epoch(root: Path) -> str:
+    """The build date MkDocs writes (sitemap, gzip headers): the last commit's, so equal input gives
+    equal output; SOURCE_DATE_EPOCH when set."""
+    import subprocess
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        stamp = ""
+    return stamp if stamp.isdigit() else "0"

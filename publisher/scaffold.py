@@ -42,9 +42,15 @@ def _value_lines(name: str, value: object) -> list[str]:
 
 
 def _nested_lines(model: type[BaseModel], is_list: bool) -> list[str]:
-    """Example lines of a nested block (sub-fields that have an example)."""
-    lines = [line for name, info in model.model_fields.items() if info.examples
-             for line in _value_lines(name, _example(info))]
+    """Example lines of a nested block (sub-fields that have an example, and blocks inside it that do)."""
+    lines: list[str] = []
+    for name, info in model.model_fields.items():
+        inner = _nested(info.annotation)
+        if inner is not None:
+            inner_lines = _nested_lines(inner, typing.get_origin(_strip_optional(info.annotation)) is list)
+            lines += [f"{name}:"] + [f"  {line}" for line in inner_lines] if inner_lines else []
+        elif info.examples:
+            lines += _value_lines(name, _example(info))
     if is_list:
         return [("- " if number == 0 else "  ") + line for number, line in enumerate(lines)]
     return lines
@@ -64,7 +70,7 @@ def _lines(model: type[BaseModel], values: dict[str, object]) -> list[str]:
             block, commented = [f"{name}:"], True
         else:
             block = _value_lines(name, value)
-        lines += [f"# {line}" if commented else line for line in block]
+        lines += [f"# {line}".rstrip() if commented else line.rstrip() for line in block]
         lines.append("")
     return lines
 

@@ -7,26 +7,21 @@ that exist. Every problem is collected; nothing stops at the first.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-import hashlib
-import json
 import re
 import typing
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
-from .cache import Memo, code_version
+from . import content_pages, media, schema
 from .catalog import Catalog, Edition, Entry
-from .load import MAX_BYTES, FieldPath, RawEntry, classify_place, discover, dotted, read_entry
+from .load import FORBIDDEN_CHARS, FieldPath, RawEntry, char_name, classify_place, dotted, read_entry, survey
 from .problems import ContentError, Problem
 
 RANKING_SIZE = 10
-ENTRY_CACHE_VERSION = code_version("pydantic", "pyyaml")  # what turns a file into a checked entry
 
 
 # --- one file --------------------------------------------------------------------------------------
@@ -72,11 +67,14 @@ def _problem(raw: RawEntry, model: type[BaseModel], detail: dict) -> Problem:
         return problem("date", value=shown)
     if kind == "string_pattern_mismatch":
         return problem("slug", value=shown)
-    if kind in ("link_scheme", "link_malformed", "media_path", "blank"):
+    if kind in ("link_scheme", "link_malformed", "media_path", "blank", "windows_path"):
         return problem(kind, value=shown)
+    if kind == "control_char":
+        found = FORBIDDEN_CHARS.search(str(value))
+        return problem(kind, char=char_name(found.group()) if found else "")
     expected = _expected_type(kind)
     if expected:
-        return problem("type", value=shown, expected=expected)
+        return problem("type", value=shown, expected=expected, got=_written_as(value))
     return problem("invalid", detail=detail.get("msg", kind))
 
 
@@ -102,6 +100,17 @@ def _expected_type(kind: str) -> str | None:
         if kind.startswith(prefix):
             return expected
     return None
+
+
+def _written_as(value: object) -> str:
+    """What YAML made of the editor's value, for "这里要写文字，现在写的是数字“50”"."""
+    if value is None:
+        return "none"
+    for kind, types in (("bool", bool), ("number", (int, float)), ("date", (dt.date,)), ("list", (list, tuple)),
+                        ("dict", dict)):
+        if isinstance(value, types):
+            return kind
+    return "text"
 
 
 def _show(value: object) -> str:
@@ -135,28 +144,32 @@ def _inner_model(annotation: typing.Any) -> type[BaseModel] | None:
     return None
 
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*):[^>\s]+)>|href\s*=\s*[\"']?([^\"'\s>]+)", re.I)
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|<((?:[a-z][a-z0-9+.-]*):[^>\s]+)>|href\s*=\s*[\"']?([^\"'\s>]+)"
+                      r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)", re.I | re.M)  # the last: `[x]: url` definitions
+_BARE_DOMAIN = re.compile(r"^(?:www\.|[\w-]+\.)+(?:com|cn|net|org|gov|edu|info|io)(?:[/:?#]|$)", re.I)
 
 
 def _body_links(data: dict) -> list[tuple[FieldPath, str]]:
     """Link targets written in Markdown fields, so unsafe ones are rejected with a message."""
     found = []
-    for name in ("body", "intro"):
-        text = data.get(name)
+    english = data.get("en") if isinstance(data.get("en"), dict) else {}
+    for at, text in [((name,), data.get(name)) for name in ("body", "intro")] + \
+                    [(("en", name), english.get(name)) for name in ("body", "intro")]:
         if isinstance(text, str):
-            found += [((name,), next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
+            found += [(at, next(g for g in m.groups() if g)) for m in _MD_LINK.finditer(text)]
     return found
 
 
 def _bad_link(link: str) -> bool:
     if link.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
-        return False  # anchors and relative links stay on this site
+        return bool(_BARE_DOMAIN.match(link))  # `(www.qingdao.gov.cn)` would be a page of this site
     return not link.lower().startswith(("http://", "https://", "mailto:"))
 
 
 def _link_problem(raw: RawEntry, at: FieldPath, link: str) -> Problem:
     line, column = raw.locate(at) or (None, None)
-    return Problem(raw.path, "link_scheme", line, column, dotted(at), {"value": _show(link)})
+    code = "link_scheme" if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I) else "link_no_scheme"
+    return Problem(raw.path, code, line, column, dotted(at), {"value": _show(link)})
 
 
 # --- across files ------------------------------------------------------------------------------------
@@ -171,85 +184,30 @@ def read_and_check(path: Path, cases_dir: Path) -> tuple[RawEntry | None, BaseMo
     return raw, data, problems + found
 
 
-def _entry_key(path: Path, place: tuple[str, ...]) -> str | None:
-    """The file's place under cases/ and its bytes, hashed (an entry's digest, and its key in the memo);
-    None for a file over the size limit (read no further than the limit; it is reported, never parsed)."""
-    try:
-        with open(path, "rb") as file:
-            content = file.read(MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(content) > MAX_BYTES:
-        return None
-    return hashlib.sha256("/".join(place).encode("utf-8") + b"\0" + content).hexdigest()
-
-
-def _remember(raw: RawEntry, data: BaseModel) -> str:
-    """A file that passed: where its fields are, then its checked data (one JSON text per line)."""
-    locations = json.dumps([[list(at), *where] for at, where in raw.locations.items()], ensure_ascii=False)
-    return locations + "\n" + data.model_dump_json()
-
-
-def _revive(path: Path, place: tuple[str, ...], remembered: str) -> tuple[RawEntry, BaseModel]:
-    """A file that passed before, as it was then. Its data is validated again from the JSON (fast: no
-    YAML, no lint); the field locations are decoded only if a problem across files needs one."""
-    locations, model = remembered.split("\n", 1)
-    kind, year = classify_place(place) or ("", None)
-    data = schema.KINDS[kind].model_validate(json.loads(model))  # twice as fast as model_validate_json here
-    return RawEntry(path, kind, path.stem, year, None, _StoredLocations(locations)), data
-
-
-class _StoredLocations(Mapping):
-    def __init__(self, text: str):
-        self._text = text
-
-    @cached_property
-    def _decoded(self) -> dict[FieldPath, tuple[int, int]]:
-        return {tuple(at): (line, column) for at, line, column in json.loads(self._text)}
-
-    def __getitem__(self, at: FieldPath) -> tuple[int, int]:
-        return self._decoded[at]
-
-    def __iter__(self) -> Iterator[FieldPath]:
-        return iter(self._decoded)
-
-    def __len__(self) -> int:
-        return len(self._decoded)
-
-
-def build_catalog(cases_dir: Path, memo: Memo | None = None) -> Catalog:
-    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem.
-
-    `memo` remembers files that passed, by content: an unchanged file is not parsed and checked again.
-    """
-    problems: list[Problem] = []
+def build_catalog(cases_dir: Path) -> Catalog:
+    """Read and validate every entry under `cases_dir`; raise ContentError listing every problem."""
     entries: list[tuple[RawEntry, BaseModel]] = []
-    paths = discover(cases_dir)
+    paths, problems = survey(cases_dir)
     places = [path.relative_to(cases_dir).parts for path in paths]
-    keys = [_entry_key(*pair) for pair in zip(paths, places)]
-    remembered = memo.lookup_many([key for key in keys if key]) if memo is not None else {}
-    for path, place, key in zip(paths, places, keys):
-        if key in remembered:
-            entries.append(_revive(path, place, remembered[key]))
-            continue
+    for path in paths:
         raw, data, found = read_and_check(path, cases_dir)
         problems += found
         if raw is not None and data is not None:
             entries.append((raw, data))
-            if memo is not None and key and not found:
-                memo.put(key, _remember(raw, data))
 
     sites = [data for raw, data in entries if raw.kind == "site"]
-    if not sites:
+    if not any(place == ("site.yaml",) for place in places):  # one that is there but wrong is reported already
         problems.append(Problem(cases_dir / "site.yaml", "no_site"))
     site = sites[0] if sites else None
     problems += _check_ranks(entries)
+    problems += _check_collisions(paths, places, entries)
     problems += _check_references(entries, site, _case_files(places))
     media, missing = _check_media(entries, cases_dir)
     problems += missing
+    problems += content_pages.check_pages(cases_dir.parent / "content")  # hand-written pages beside cases/
     if problems or site is None:
         raise ContentError(problems)
-    return _assemble(entries, site, media, {path: key for path, key in zip(paths, keys) if key})
+    return _assemble(entries, site, media)
 
 
 def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
@@ -325,18 +283,60 @@ def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> 
     used, problems = set(), []
     for raw, data in entries:
         for at, rel in media_fields(data):
-            if (cases_dir / rel).is_file():
-                used.add(rel.replace("\\", "/"))
+            fault = media.check(cases_dir, rel, at)
+            if fault is None:
+                used.add(rel)
             else:
                 line, column = raw.locate(at) or (None, None)
-                problems.append(Problem(raw.path, "missing_file", line, column, dotted(at), {"value": rel}))
+                problems.append(Problem(raw.path, fault.code, line, column, dotted(at), fault.args))
     return tuple(sorted(used)), problems
 
 
-def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...],
-              digests: dict[Path, str]) -> Catalog:
+# File names an entry must not have: the page of the folder it is in is generated under that name.
+_GENERATED_SLUGS = {"index"}
+
+
+def _check_collisions(paths: list[Path], places: list[tuple[str, ...]],
+                      entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
+    """Two files that would become one page, a file that would replace a generated page, and two
+    districts with one address: found here, naming both, not later by MkDocs naming neither."""
+    problems = []
+    by_url: dict[tuple[str, ...], list[Path]] = defaultdict(list)
+    for path, place in zip(paths, places):
+        if classify_place(place) not in (None, ("site", None)):
+            by_url[place[:-1] + (Path(place[-1]).stem,)].append(path)
+    for url, holders in sorted(by_url.items()):
+        if url[-1] in _GENERATED_SLUGS:
+            problems += [Problem(path, "name_reserved", args={"value": path.name, "folder": "/".join(url[:-1]) + "/"})
+                         for path in holders]
+            continue
+        for path in holders if len(holders) > 1 else ():
+            others = "、".join(other.name for other in holders if other != path)
+            problems.append(Problem(path, "name_taken", args={"value": path.name, "other": others}))
+    for raw, data in entries:
+        if raw.kind == "site":
+            problems += _district_collisions(raw, data)
+    return problems
+
+
+def _district_collisions(raw: RawEntry, site: schema.Site) -> list[Problem]:
+    problems = []
+    first: dict[tuple[str, str], int] = {}
+    for index, district in enumerate(site.districts):
+        for part in ("slug", "name"):
+            value = getattr(district, part)
+            if (part, value) in first:
+                line, column = raw.locate(("districts", index, part)) or (None, None)
+                problems.append(Problem(raw.path, "district_taken", line, column, f"districts[{index}].{part}", {
+                    "value": value, "other": f"districts[{first[(part, value)]}]"}))
+            else:
+                first[(part, value)] = index
+    return problems
+
+
+def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, media: tuple[str, ...]) -> Catalog:
     def entry(raw: RawEntry, data: BaseModel) -> Entry:
-        return Entry(raw.kind, raw.slug, raw.year, raw.path, data, digests[raw.path])
+        return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
 
     rankings: dict[tuple[int, str], list[Entry]] = defaultdict(list)
     for raw, data in entries:

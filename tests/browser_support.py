@@ -10,8 +10,7 @@ Reusable pieces:
     chromium_browser                        session fixture: one headless Chromium for the whole run
     open_page(browser, base_url, ...)       context manager → a fresh Playwright page (phone by default)
 
-Import the fixtures into a test module with
-``from browser_support import chromium_browser, site_server_factory  # noqa: F401``.
+conftest.py imports the fixtures once for every test module (two imports would make two Playwrights).
 """
 
 from __future__ import annotations
@@ -175,10 +174,16 @@ def site_server_factory():
 # --- the browser ------------------------------------------------------------------------------------------
 
 
+_BROWSER: list["Browser"] = []  # one Chromium per test session, however many modules import the fixture
+
+
 @pytest.fixture(scope="session")
-def chromium_browser() -> Iterator["Browser"]:
-    """One headless system Chromium for the whole session (skips/fails per require_browser)."""
+def chromium_browser(request: pytest.FixtureRequest) -> "Browser":
+    """One headless system Chromium for the whole session (skips/fails per require_browser). Modules
+    import this fixture, which makes one fixture per module: they all share the one browser."""
     require_browser()
+    if _BROWSER:
+        return _BROWSER[0]
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
@@ -187,11 +192,15 @@ def chromium_browser() -> Iterator["Browser"]:
     except Exception as error:
         playwright.stop()
         pytest.fail(f"Chromium at {CHROMIUM} did not start: {error}", pytrace=False)
-    try:
-        yield browser
-    finally:
+
+    def close() -> None:
+        _BROWSER.clear()
         browser.close()
         playwright.stop()
+
+    _BROWSER.append(browser)
+    request.config.add_cleanup(close)
+    return browser
 
 
 @contextlib.contextmanager

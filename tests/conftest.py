@@ -11,6 +11,10 @@ import pytest
 
 from projects import ROOT, copy_project  # noqa: F401 (tests import both from here)
 
+# One browser and one set of servers for every browser test module (a fixture imported into two modules
+# would be two session fixtures: two Playwright instances, which Playwright refuses)
+from browser_support import chromium_browser, site_server_factory  # noqa: E402, F401
+
 
 def run_build_py(project: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python build.py …` in `project` with this interpreter (the project's .venv)."""

@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from browser_support import (DESKTOP, PHONE, SiteServer, chromium_browser, open_page,  # noqa: F401 (fixtures)
-                             site_server_factory)
+from browser_support import DESKTOP, PHONE, SiteServer, open_page  # (its fixtures come from conftest.py)
 
 pytestmark = pytest.mark.browser
 

@@ -216,3 +216,175 @@ def test_new_entry_is_valid_and_points_at_its_schema(project: Path, kind: str) -
     check = run_build_py(project, "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert created is not None
+
+
+# --- issue 10: nothing put into the repository can harm readers, the machine or the site ---
+
+import re  # noqa: E402
+
+from publisher import content_pages, media, offline, problems  # noqa: E402
+from publisher.linkcheck import check_site  # noqa: E402
+
+MATERIAL_ASSETS = Path(__import__("material").__file__).parent / "templates" / "assets"
+# XML namespaces inside CSS data: URIs name things; nothing is fetched from them.
+_NAMESPACE = re.compile(r"^https?://www\.w3\.org/")
+_JS_STRING_URL = re.compile(r"""["'`]((?:https?:)?//[a-z0-9-]+(?:\.[a-z0-9-]+)+[^"'`\s]*)""", re.I)
+_CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])((?:https?:)?//[^"')\s]+)""", re.I)
+_HTML_LOAD = re.compile(r"""\b(?:src|srcset|poster|data|imagesrcset)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.I)
+_HTML_LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
+
+
+def _other_hosts(site: Path, own: str) -> dict[str, list[str]]:
+    """Every URL of another host that a file of the built site could load, by file."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(p for p in site.rglob("*") if p.suffix in (".html", ".css", ".js")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        urls = _CSS_URL.findall(text)
+        if path.suffix != ".css":
+            urls += _JS_STRING_URL.findall(text) if path.suffix == ".js" else []
+        if path.suffix == ".html":
+            urls += _HTML_LOAD.findall(text)
+            urls += [u for tag in _HTML_LINK_TAG.findall(text) if re.search(r"rel=\"?[^\"]*(stylesheet|icon|preload|"
+                                                                               r"modulepreload|manifest)", tag)
+                     for u in re.findall(r"href=\"?((?:https?:)?//[^\"\s>]+)", tag)]
+            for script in re.findall(r"<script\b(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", text, re.S):
+                urls += _JS_STRING_URL.findall(script)
+        urls = [u for u in urls if not _NAMESPACE.match(u) and not u.startswith(own)]
+        if urls:
+            found[path.relative_to(site).as_posix()] = sorted(set(urls))
+    return found
+
+
+def test_the_built_site_loads_nothing_from_another_host(demo_site: Path) -> None:
+    assert _other_hosts(demo_site, "https://example.org/") == {}
+    assert not [str(p) for p in check_site(demo_site) if "another host" in p.reason]
+
+
+def test_materials_bundle_would_load_from_other_hosts_without_the_offline_step() -> None:
+    bundle = next((MATERIAL_ASSETS / "javascripts").glob("bundle.*.min.js")).read_text(encoding="utf-8")
+    before = offline.loaded_urls(bundle, ".js")
+    assert any("unpkg.com" in url and "mermaid" in url for url in before), before  # what the step exists for
+    after = offline.neutralise_text(bundle, ".js")
+    assert offline.loaded_urls(after, ".js") == []
+    assert _JS_STRING_URL.findall(after) == []
+    assert len(after) < len(bundle) and after.count("about:invalid") == len(before)
+
+
+def test_link_checker_reads_javascript_and_css(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text('<link rel="stylesheet" href="a.css"><script src="a.js"></script>'
+                                         '<script>fetch("https://cdn.example.net/x.json")</script>', encoding="utf-8")
+    (tmp_path / "a.js").write_text('/* see https://docs.example.com/ */ load("https://unpkg.com/x.js")', encoding="utf-8")
+    (tmp_path / "a.css").write_text("@import url(//fonts.example.com/a.css);", encoding="utf-8")
+    found = {(p.page, p.target) for p in check_site(tmp_path) if "another host" in p.reason}
+    assert found == {("index.html", "https://cdn.example.net/x.json"), ("a.js", "https://unpkg.com/x.js"),
+                     ("a.css", "//fonts.example.com/a.css")}
+
+
+def test_content_page_html_is_sanitised_with_the_entry_allow_list_and_extensions_kept() -> None:
+    html = content_pages.sanitise(
+        '<h1 id="t">T <img src=x onerror=alert(1)><a class="headerlink" href="#t">¶</a></h1>'
+        '<script>alert(2)</script><iframe src="https://evil.example/"></iframe>'
+        '<div class="admonition note mermaid" onclick="x()"><p class="admonition-title">注意</p></div>'
+        '<table><tr><td style="text-align: right; background: url(https://evil.example/)">1</td></tr></table>'
+        '<img src="https://evil.example/p.png" alt="外"><img src="images/p.png" alt="本站">'
+        '<a href="javascript:alert(3)">j</a><pre class="mermaid">graph</pre>')
+    for gone in ("onerror", "<script", "<iframe", "onclick", "mermaid", "evil.example", "javascript:", "background"):
+        assert gone not in html, (gone, html)
+    for kept in ('class="headerlink"', 'class="admonition note"', 'class="admonition-title"', "text-align:right",
+                 'src="images/p.png"', '<h1 id="t">'):
+        assert kept in html, (kept, html)
+
+
+def test_front_matter_is_escaped_once() -> None:
+    meta, title = content_pages.escape_front_matter(
+        {"title": "<img src=x onerror=alert(1)>", "description": '"><script>', "search": {"boost": 2},
+         "tags": ["<b>"]}, "<img src=x onerror=alert(1)>")
+    assert title == "&lt;img src=x onerror=alert(1)&gt;" == meta["title"]
+    assert meta["description"] == "&#34;&gt;&lt;script&gt;" and meta["tags"] == ["&lt;b&gt;"]
+    assert meta["search"] == {"boost": 2}
+
+
+def test_hostile_content_page_never_reaches_the_site(project: Path) -> None:
+    """A page that passes check (nothing in it runs) still reaches the site only sanitised and escaped."""
+    (project / "content" / "extra.md").write_text(
+        '---\ntitle: "<img src=x>标题"\ndescription: "\\"><b>x</b>"\n---\n\n# 页 <u>下划线</u>\n\n'
+        '<span class="md-button" style="color:red">按钮</span>\n', encoding="utf-8")
+    result = run_build_py(project, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (project / "site" / "extra" / "index.html").read_text(encoding="utf-8")
+    assert "<title>&lt;img src=x&gt;标题 - " in page
+    assert 'content="&#34;&gt;&lt;b&gt;x&lt;/b&gt;"' in page
+    assert "<u>" not in page and "md-button" not in page and "color:red" not in page
+    assert "<img src=x" not in page and '<img src="x"' not in page
+
+
+@pytest.mark.parametrize("fault", ["deep_nesting", "media_symlink", "content_script", "yaml_octal"])
+def test_new_faults_refuse_the_build_and_keep_the_site(project: Path, fault: str) -> None:
+    assert run_build_py(project, "build").returncode == 0
+    before = tree_digest(project / "site")
+    if fault == "deep_nesting":  # crashed with SIGSEGV: a separate process shows it no longer does
+        (project / "cases/2022/top-cases/deep.yaml").write_text("x: " + "[" * 50_000, encoding="utf-8")
+    elif fault == "media_symlink":
+        (project / "cases/media/images").mkdir(parents=True, exist_ok=True)
+        (project / "cases/media/images/p.png").symlink_to("/etc/passwd")
+        path = project / CASE
+        text = re.sub(r"^image: .*$", "image: media/images/p.png", path.read_text(encoding="utf-8"), flags=re.M)
+        assert "image: media/images/p.png" in text
+        path.write_text(text, encoding="utf-8")
+    elif fault == "content_script":
+        (project / "content/about.md").write_text("# 关于\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    else:
+        path = project / CASE
+        path.write_text(path.read_text(encoding="utf-8").replace("rank: 1\n", "rank: 010\n"), encoding="utf-8")
+    result = run_build_py(project, "build")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output and "site/ 保持原样" in output, output
+    if fault == "media_symlink":
+        assert "符号链接" in output and "p.png" in output, output  # refused for the link, not another fault
+    assert tree_digest(project / "site") == before
+    assert not (project / "site" / "files" / "media" / "images" / "p.png").exists()
+
+
+def test_every_message_code_in_the_code_has_a_chinese_and_english_message() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "publisher").glob("*.py"))
+    used = set(re.findall(r"""(?:Problem\([^"'\n]*?,\s*|Fault\(|_Reject\(|PydanticCustomError\(|\badd\(|\bproblem\(|return (?=["'][a-z_]+["'], \{))"""
+                          r"""["']([a-z_]+)["']""", source))
+    assert {"symlink", "yaml_octal", "media_svg", "content_cdn", "name_taken"} <= used, used  # the pattern finds codes
+    missing = sorted(code for code in used if code not in problems.MESSAGES)
+    assert not missing, missing
+    for code, texts in problems.MESSAGES.items():
+        assert set(texts) == {"zh", "en"} and all(message and hint for message, hint in texts.values()), code
+
+
+@pytest.mark.parametrize("head, expected", [
+    (b"\x89PNG\r\n\x1a\n\0\0", "png"), (b"\xff\xd8\xff\xe0\0\x10JFIF", "jpeg"), (b"GIF89a\x01\0", "gif"),
+    (b"RIFF\x10\0\0\0WEBPVP8 ", "webp"), (b"\0\0\0\x1cftypavif\0\0\0\0avifmif1", "avif"),
+    (b"\0\0\0\x18ftypisom\0\0\x02\0isomiso2", "mp4"), (b"\0\0\0\x20ftypM4A \0\0\0\0M4A mp42", "mp4"),
+    (b"OggS\0\x02", "ogg"), (b"ID3\x04\0", "mp3"), (b"\xff\xfb\x90\x44", "mp3"), (b"\xff\xf1\x50\x80", "aac"),
+    (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", "webm"), (b"\x1a\x45\xdf\xa3\x42\x82\x88matroska", "unknown"),
+    (b'\xef\xbb\xbf  <?xml version="1.0"?><svg>', "svg"), (b"<!DOCTYPE html><p>", "html"), (b"  <script>x", "html"),
+    (b"just text", "unknown"), (b"", "unknown"),
+])
+def test_media_type_is_told_by_content(head: bytes, expected: str) -> None:
+    assert media.sniff(head) == expected
+
+
+def test_the_preview_survives_hostile_files_and_recovers(project: Path) -> None:
+    """The inputs that crashed the process (deep nesting: SIGSEGV) or gave tracebacks (a dangling link)
+    show on the preview's problem page; the page comes back once they are removed."""
+    from test_preview import CASE_PAGE, TITLE, get, preview, wait_for
+    from publisher.preview import MARK
+
+    deep = project / "cases/2022/top-cases/deep.yaml"
+    dangling = project / "cases/2022/top-cases/gone.yaml"
+    with preview(project) as base:
+        assert TITLE in get(base + CASE_PAGE)
+        deep.write_text("x: " + "[" * 50_000, encoding="utf-8")
+        dangling.symlink_to("/nonexistent/gone.yaml")
+        wait_for(lambda: MARK in get(base + CASE_PAGE), 30, "the problem page shows the hostile files")
+        body = get(base + CASE_PAGE)
+        assert "deep.yaml" in body and "gone.yaml" in body, body
+        deep.unlink()
+        dangling.unlink()
+        wait_for(lambda: TITLE in get(base + CASE_PAGE), 30, "the case page comes back after the fix")

@@ -18,16 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import run_build_py
-from publisher import search, share
+from publisher import cards, search, social
 
 CASE = "cases/2022/top-cases/smart-form-registration.yaml"
 SHAREABLE_PAGES = ["2022/top-cases/smart-form-registration/", "2022/top-people/zhang-mingyuan/",
                    "ambassadors/thomas-schmidt/", "2022/top-cases/", "2022/top-people/"]
 
 
-def fonts_or_skip() -> share.Fonts:
+def fonts_or_skip() -> cards.Fonts:
     """Debian's fonts-noto-cjk (the set-up installs it); in CI a missing font is a failure."""
-    fonts = share.find_fonts()
+    fonts = cards.find_fonts()
     if fonts is None:
         if os.environ.get("CI") == "true":
             pytest.fail("fonts-noto-cjk is not installed (apt-get install fonts-noto-cjk)")
@@ -51,32 +51,32 @@ def width_one(text: str) -> float:
 ])
 @pytest.mark.parametrize("width", [3, 5, 7, 11])
 def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(text: str, width: int) -> None:
-    lines = share.wrap(text, width_one, width)
+    lines = cards.wrap(text, width_one, width)
     assert "".join(lines) == text  # nothing lost, nothing added
-    if max(len(unit) for unit in share.break_units(text)) > width:
+    if max(len(unit) for unit in cards.break_units(text)) > width:
         return  # a unit wider than the line must be cut somewhere: the rule cannot hold
     for line in lines[1:]:
-        assert line[0] not in share.NO_LINE_START, lines
+        assert line[0] not in cards.NO_LINE_START, lines
     for line in lines:
-        assert line[-1] not in share.NO_LINE_END, lines
+        assert line[-1] not in cards.NO_LINE_END, lines
 
 
 def test_numbers_and_latin_words_are_not_split() -> None:
-    lines = share.wrap("一次性通过率提升50%以上 Thomas Schmidt", width_one, 8)
+    lines = cards.wrap("一次性通过率提升50%以上 Thomas Schmidt", width_one, 8)
     assert "50%" in "".join(lines) and any("50%" in line for line in lines)
     assert any(line.endswith("Thomas") or line.startswith("Thomas") for line in lines), lines
     assert "Schmidt" in lines[-1]
 
 
 def test_ellipsis_only_when_text_is_left_out() -> None:
-    assert share.wrap("一二三四五六", width_one, 3, max_lines=2) == ["一二三", "四五六"]
-    cut = share.wrap("一二三四五六七", width_one, 3, max_lines=2)
+    assert cards.wrap("一二三四五六", width_one, 3, max_lines=2) == ["一二三", "四五六"]
+    cut = cards.wrap("一二三四五六七", width_one, 3, max_lines=2)
     assert cut == ["一二三", "四五…"]
-    assert share.wrap("一二三，四五六七", width_one, 4, max_lines=1) == ["一二三…"]  # no "，…"
+    assert cards.wrap("一二三，四五六七", width_one, 4, max_lines=1) == ["一二三…"]  # no "，…"
 
 
 def test_a_word_longer_than_the_line_is_cut_by_characters() -> None:
-    lines = share.wrap("abcdefghij", width_one, 4)
+    lines = cards.wrap("abcdefghij", width_one, 4)
     assert lines == ["abcd", "efgh", "ij"]
 
 
@@ -84,12 +84,12 @@ def test_a_word_longer_than_the_line_is_cut_by_characters() -> None:
 @given(st.text(alphabet="青岛营商环境一网通办AB12 ，。、）》”“（《…·%", min_size=1, max_size=60),
        st.integers(min_value=2, max_value=16))
 def test_wrap_properties(text: str, width: int) -> None:
-    lines = share.wrap(text, width_one, width)
+    lines = cards.wrap(text, width_one, width)
     assert "".join(lines).replace(" ", "") == "".join(text.split())
     assert all(line and line == line.strip() and width_one(line) <= width for line in lines)
-    if all(len(unit) <= width for unit in share.break_units(text)):  # else a unit had to be cut anywhere
-        assert all(line[0] not in share.NO_LINE_START for line in lines[1:]), lines
-        assert all(line[-1] not in share.NO_LINE_END for line in lines[:-1]), lines
+    if all(len(unit) <= width for unit in cards.break_units(text)):  # else a unit had to be cut anywhere
+        assert all(line[0] not in cards.NO_LINE_START for line in lines[1:]), lines
+        assert all(line[-1] not in cards.NO_LINE_END for line in lines[:-1]), lines
 
 
 # --- escaping -----------------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ EVIL = '</script><script>alert("x")</script><!-- & \' " javascript:alert(1) \u20
 
 
 def test_json_ld_cannot_end_its_script_and_round_trips() -> None:
-    text = share.json_ld({"name": EVIL, "list": [EVIL]})
+    text = social.json_ld({"name": EVIL, "list": [EVIL]})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"name": EVIL, "list": [EVIL]}
 
@@ -123,7 +123,7 @@ class _Head(HTMLParser):
 
 
 def test_head_tags_keep_markup_as_text() -> None:
-    html = share.head_html([("property", "og:title", EVIL), ("name", "twitter:title", EVIL)], {"headline": EVIL})
+    html = social.head_html([("property", "og:title", EVIL), ("name", "twitter:title", EVIL)], {"headline": EVIL})
     head = _Head()
     head.feed(html)
     assert [tag for tag, _ in head.tags] == ["meta", "meta", "script"]
@@ -171,39 +171,39 @@ def png_chunks(data: bytes) -> list[str]:
     return chunks
 
 
-def demo_cards(site: Path) -> dict[str, share.Card]:
-    """The cards of the demo's shareable pages, rebuilt from the catalog as the pipeline does."""
+def demo_cards(site: Path) -> dict[str, cards.Card]:
+    """The cards of the demo's share images, decided from the catalog as the pipeline does."""
     from publisher import pipeline
 
-    result = pipeline.run(site.parent, site_url=None)
-    fonts = share.find_fonts()
-    plan = share.plan(result.catalog, result.pages, "https://example.org/", fonts.identity if fonts else "")
-    return plan.cards
+    build = pipeline.prepare(site.parent)
+    _pages, drawings, _files = social.share(build.catalog, build.pages, "https://example.org/", cards.find_fonts())
+    return {path: drawing.args[0] for path, drawing in drawings.items() if drawing.suffix == ".png"}
 
 
 def test_every_demo_title_fits_uncut_and_above_the_footer(demo_site: Path) -> None:
     fonts = fonts_or_skip()
-    cards = demo_cards(demo_site)
-    assert len(cards) == 10 + 10 + 37 + 2 + 1  # entries, two rankings, the site's own
-    for path, card in cards.items():
-        layout = share.layout(card, fonts)
+    shown = demo_cards(demo_site)
+    published = {p.relative_to(demo_site).as_posix() for p in demo_site.rglob("*.png") if p.name.startswith(("share.", "site."))}
+    assert set(shown) == published and len(published) > 2 * (10 + 10 + 37 + 2) - 5  # both languages
+    for path, card in shown.items():
+        layout = cards.layout(card, fonts)
         assert "".join(layout.title).replace(" ", "") == card.title.replace(" ", ""), (path, layout.title)
-        assert share.ELLIPSIS not in "".join(layout.title)
-        assert layout.bottom <= share.FOOTER_TOP, (path, layout)
+        assert cards.ELLIPSIS not in "".join(layout.title)
+        assert layout.bottom <= cards.FOOTER_TOP, (path, layout)
         for line in layout.title:
-            assert share._font(fonts.bold, layout.title_size).getlength(line) <= share.WIDTH - 2 * share.MARGIN
+            assert cards._font(fonts.bold, layout.title_size).getlength(line) <= cards.WIDTH - 2 * cards.MARGIN
         for line in layout.title[1:]:
-            assert line[0] not in share.NO_LINE_START
+            assert line[0] not in cards.NO_LINE_START
 
 
 def test_longest_allowed_title_fits_in_three_lines() -> None:
     fonts = fonts_or_skip()
     title = "青岛市行政审批服务局推出企业开办“一网通办、一窗受理、一次办结”改革，群众满意度显著提升"[:40]
-    card = share.Card(title, "一句话简介" * 24, "2022 年度十大创新案例", "第 10 名", ("企业全生命周期",), True, "营商青岛")
-    layout = share.layout(card, fonts)
+    card = cards.Card(title, "一句话简介" * 24, "2022 年度十大创新案例", "第 10 名", ("企业全生命周期",), True, "营商青岛")
+    layout = cards.layout(card, fonts)
     assert len(layout.title) <= 3 and "".join(layout.title) == title
-    assert layout.subtitle[-1].endswith(share.ELLIPSIS) and len(layout.subtitle) == 2  # the summary may be cut
-    assert layout.bottom <= share.FOOTER_TOP
+    assert layout.subtitle[-1].endswith(cards.ELLIPSIS) and len(layout.subtitle) == 2  # the summary may be cut
+    assert layout.bottom <= cards.FOOTER_TOP
 
 
 def test_share_images_in_the_demo_site(demo_site: Path) -> None:
@@ -221,23 +221,14 @@ def test_share_images_in_the_demo_site(demo_site: Path) -> None:
 
 def test_card_drawing_is_deterministic_and_sized() -> None:
     fonts = fonts_or_skip()
-    card = share.Card("智能表单让企业登记注册“一次过”", "摘要", "2022 年度十大创新案例", "第 1 名", ("企业",), True, "品牌")
-    one, two = share.draw_card(card, fonts), share.draw_card(card, fonts)
+    card = cards.Card("智能表单让企业登记注册“一次过”", "摘要", "2022 年度十大创新案例", "第 1 名", ("企业",), True, "品牌")
+    one, two = cards.draw_card(card, fonts), cards.draw_card(card, fonts)
     assert one == two and png_size(one) == (1200, 630)
-    assert share.draw_card(share.Card("另一个标题"), fonts) != one
-
-
-def test_images_come_from_the_cache_when_nothing_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    plan = share.Plan([], {"a/share.png": share.Card("标题")}, {"a/qr.svg": "https://example.org/a/"}, {})
-    first = share.materialise(plan, tmp_path, None)
-    assert set(first) == {"a/share.png", "a/qr.svg"} and all(p.is_file() for p in first.values())
-    monkeypatch.setattr(share, "draw_card", lambda *a: pytest.fail("redrawn although cached"))
-    monkeypatch.setattr(share, "qr_svg", lambda *a: pytest.fail("re-encoded although cached"))
-    assert share.materialise(plan, tmp_path, None) == first
+    assert cards.draw_card(cards.Card("另一个标题"), fonts) != one
 
 
 def test_without_a_cjk_font_the_build_uses_the_plain_brand_image(project: Path) -> None:
-    result = run_build_py(project, "build", env={share.FONT_ENV: str(project / "no-such-font.ttc")})
+    result = run_build_py(project, "build", env={cards.FONT_ENV: str(project / "no-such-font.ttc")})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fonts-noto-cjk" in result.stderr  # a warning, not a crash
     site = project / "site"
@@ -294,14 +285,14 @@ def test_qr_block_is_on_shareable_pages_only_and_not_searchable(demo_site: Path)
 
 
 def test_qr_svg_is_deterministic_and_standalone() -> None:
-    one = share.qr_svg("https://example.org/campaign/2022/top-cases/x/")
-    assert one == share.qr_svg("https://example.org/campaign/2022/top-cases/x/")
+    one = cards.qr_svg("https://example.org/campaign/2022/top-cases/x/")
+    assert one == cards.qr_svg("https://example.org/campaign/2022/top-cases/x/")
     assert one.startswith(b"<svg") and b"viewBox" in one and b"width=" not in one.split(b">")[0]
-    assert hashlib.sha256(one).hexdigest() != hashlib.sha256(share.qr_svg("https://example.org/")).hexdigest()
+    assert hashlib.sha256(one).hexdigest() != hashlib.sha256(cards.qr_svg("https://example.org/")).hexdigest()
 
 
 @pytest.mark.parametrize("text", ["", "plain", "a&b<c>d\"e'f", "先诊疗&后付费 <b>“引号”</b>", "&amp;&#39;"])
 def test_attribute_escaping_matches_markupsafe(text: str) -> None:
     from markupsafe import escape
 
-    assert share.escape_attribute(text) == str(escape(text))
+    assert social.escape_attribute(text) == str(escape(text))

@@ -71,7 +71,7 @@ def test_entry_page_has_everything_of_its_entry(demo_site: Path) -> None:
         assert text in html
     for item in case.get("highlights", []):
         assert item["label"] in html and item["value"] in html
-    assert '<audio controls preload="none" src="../../../files/' in html
+    assert '<audio controls preload="metadata"><source src="../../../files/' in html  # sources: tests/test_media.py
     assert case["audio"]["transcript"].splitlines()[0] in html
     assert (demo_site / "files" / case["audio"]["file"]).is_file()
     assert 'rel="prev"' in html and 'rel="next"' in html

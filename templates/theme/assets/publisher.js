@@ -1,5 +1,7 @@
 /* Ambassador wall filter: narrows the grid by identity and region, on the page itself.
-   Without JavaScript every ambassador stays visible. State lives in the query string
+   Without JavaScript every ambassador stays visible and the form is hidden (it could not filter): an
+   inline script in <head> (main.html) marks <html class="pub-js"> before the first paint, so the form
+   shows from the start and nothing moves when this file runs. State lives in the query string
    (?identity=scholar&region=青岛) so a filtered wall can be shared. */
 (function () {
   "use strict";
@@ -20,7 +22,7 @@
         item.hidden = !match;
         if (match) shown += 1;
       });
-      count.textContent = "共 " + shown + " 位";
+      count.textContent = count.getAttribute("data-template").replace("{count}", shown);  // the page language's words
       empty.hidden = shown !== 0;
       if (push && window.history && window.URLSearchParams) {
         var params = new URLSearchParams();

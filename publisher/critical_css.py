@@ -1,0 +1,283 @@
+"""First paint without waiting for stylesheets: each page carries, inline, the CSS rules its own HTML
+can use, and loads the full stylesheets without blocking rendering.
+
+Material's main.css is 137 KB, most of it for things a page of ours does not have (admonitions, code,
+tabs, search results …), and a stylesheet in <head> holds the first paint until it has arrived. After
+MkDocs has written the site, `inline_critical_css(site_dir)` rewrites every HTML page:
+
+    <style>the rules of main.css and publisher.css whose classes and ids all occur in this page</style>
+    <link rel="stylesheet" href="main.css" media="print" onload="this.media='all'">   (the same files,
+    <noscript><link rel="stylesheet" href="main.css"></noscript>                       loaded after)
+
+The full sheets stay in place, in the same order, so once loaded they change nothing that was already
+drawn; they bring what JavaScript needs later (search results, tooltips). A rule is kept when every
+class and id its selector names occurs in the page's static HTML (or, for `:is()`/`:where()`, in one of
+its alternatives); pseudo-classes and attribute tests are not evaluated, so in doubt a rule is kept.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import urllib.parse
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# what Material's JavaScript adds at once, before the full sheets have arrived: its rules must be inline
+ALWAYS_PRESENT = frozenset({"js", "md-header--shadow"})
+_LINK = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*>""", re.I)
+_HREF = re.compile(r"""\bhref=["']([^"']+)["']""", re.I)
+_MEDIA = re.compile(r"""\bmedia=""", re.I)
+_CLASS_ATTR = re.compile(r"""\sclass=["']([^"']*)["']""", re.I)
+_ID_ATTR = re.compile(r"""\sid=["']([^"']*)["']""", re.I)
+_SELECTOR_NAME = re.compile(r"([.#])((?:\\.|[\w-])+)")
+_ATTRIBUTE = re.compile(r"\[[^\]]*\]")
+_ANY_OF = re.compile(r":(?:is|where|matches|-webkit-any|-moz-any)\(", re.I)
+_OTHER_FUNCTION = re.compile(r":{1,2}[\w-]+\(")
+_PSEUDO = re.compile(r":{1,2}[\w-]+")
+_ELEMENT = re.compile(r"(?<![\w-])([a-zA-Z][\w-]*)")
+_TAG = re.compile(r"<([a-zA-Z][\w-]*)")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+_WORD = re.compile(r"[a-zA-Z][\w-]*")
+_SOURCE_MAP = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")
+
+
+# --- reading CSS -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    prelude: str  # selector list, or an at-rule's head ("@media screen and (…)")
+    body: str  # declarations; for a grouping at-rule, its inner CSS
+    nested: tuple["Rule", ...] | None = None  # the rules inside @media / @supports / @container / @layer
+
+
+def _closing(text: str, start: int, open_char: str = "{", close_char: str = "}") -> int:
+    """Index of the bracket that closes the one at `start`, skipping quoted strings."""
+    depth, quote, i = 0, "", start
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\":
+                i += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == open_char:
+            depth += 1
+        elif char == close_char:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text) - 1
+
+
+GROUPING = ("@media", "@supports", "@container", "@layer", "@document")
+
+
+def parse(css: str) -> tuple[Rule, ...]:
+    """Top-level rules of a stylesheet (comments dropped); grouping at-rules hold their rules."""
+    rules, i = [], 0
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    while i < len(css):
+        brace, semicolon = css.find("{", i), css.find(";", i)
+        if brace < 0:
+            break
+        if css[i:].lstrip().startswith("@") and 0 <= semicolon < brace:  # @charset, @import, @layer a, b;
+            rules.append(Rule(css[i:semicolon].strip(), ""))
+            i = semicolon + 1
+            continue
+        end = _closing(css, brace)
+        prelude, body = css[i:brace].strip(), css[brace + 1:end]
+        if prelude.lower().startswith(GROUPING):
+            rules.append(Rule(prelude, body, parse(body)))
+        else:
+            rules.append(Rule(prelude, body))
+        i = end + 1
+    return tuple(rules)
+
+
+def _split_top_level(text: str, separator: str = ",") -> list[str]:
+    parts, depth, current = [], 0, []
+    for char in text:
+        depth += char in "(["
+        depth -= char in ")]"
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+# --- does a page need a rule? ------------------------------------------------------------------------------------
+
+
+def selector_matches_names(selector: str, names: frozenset[str]) -> bool:
+    """Whether every class (".x"), id ("#y") and element ("table") the selector requires is among `names`."""
+    selector = _ATTRIBUTE.sub(" ", selector)
+    while (found := _ANY_OF.search(selector)) is not None:
+        close = _closing(selector, found.end() - 1, "(", ")")
+        alternatives = _split_top_level(selector[found.end():close])
+        if not any(selector_matches_names(alternative, names) for alternative in alternatives):
+            return False
+        selector = selector[:found.start()] + " " + selector[close + 1:]
+    while (found := _OTHER_FUNCTION.search(selector)) is not None:  # :not(), :has(), :nth-child() … not judged
+        close = _closing(selector, found.end() - 1, "(", ")")
+        selector = selector[:found.start()] + " " + selector[close + 1:]
+    if not all(kind + name.replace("\\", "") in names for kind, name in _SELECTOR_NAME.findall(selector)):
+        return False
+    elements = _PSEUDO.sub(" ", _SELECTOR_NAME.sub(" ", selector))
+    return all(element.lower() in names for element in _ELEMENT.findall(elements))
+
+
+def rule_needed(rule: Rule, names: frozenset[str]) -> bool:
+    if rule.prelude.startswith("@"):
+        return True  # @font-face, @keyframes, @property …: small, and a kept rule may refer to them
+    return any(selector_matches_names(selector, names) for selector in _split_top_level(rule.prelude))
+
+
+def _kept(rules: tuple[Rule, ...], names: frozenset[str]) -> list[Rule]:
+    kept = []
+    for rule in rules:
+        if rule.nested is not None:
+            inner = _kept(rule.nested, names)
+            if inner:
+                kept.append(Rule(rule.prelude, "", tuple(inner)))
+        elif (not rule.body and rule.prelude.startswith("@")) or rule_needed(rule, names):
+            kept.append(rule)
+    return kept
+
+
+def _flat(rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
+    return [leaf for rule in rules for leaf in (_flat(rule.nested) if rule.nested is not None else [rule])]
+
+
+def _without_unused_properties(rules: list[Rule]) -> list[Rule]:
+    """Drop custom properties (--x: …) that no kept rule reads: Material declares dozens on :root,
+    icons among them, as data URIs."""
+    bodies = {id(rule): _split_top_level(rule.body, ";") for rule in _flat(rules)}
+    while True:
+        used = {name for parts in bodies.values() for part in parts for name in _VAR.findall(part)}
+        pruned = {key: [part for part in parts if not (_PROPERTY.match(part) and _PROPERTY.match(part).group(1) not in used)]
+                  for key, parts in bodies.items()}
+        if pruned == bodies:
+            break
+        bodies = pruned
+
+    def rebuild(rule: Rule) -> Rule | None:
+        if rule.nested is not None:
+            inner = tuple(r for r in (rebuild(child) for child in rule.nested) if r is not None)
+            return Rule(rule.prelude, "", inner) if inner else None
+        body = ";".join(part for part in bodies[id(rule)] if part.strip())
+        return rule if not rule.body or body == rule.body else (Rule(rule.prelude, body) if body else None)
+
+    return [r for r in (rebuild(rule) for rule in rules) if r is not None]
+
+
+def _text(rules: list[Rule] | tuple[Rule, ...]) -> str:
+    return "".join(f"{rule.prelude}{{{_text(rule.nested)}}}" if rule.nested is not None
+                   else (f"{rule.prelude}{{{rule.body}}}" if rule.body or not rule.prelude.startswith("@")
+                         else rule.prelude + ";") for rule in rules)
+
+
+def subset(rules: tuple[Rule, ...], names: frozenset[str]) -> str:
+    """The CSS text of the rules a page with these class, id and element names can use."""
+    return _text(_without_unused_properties(_kept(rules, names)))
+
+
+def page_names(page_html: str) -> frozenset[str]:
+    """The classes (".x"), ids ("#y") and elements ("table") of a page's static HTML."""
+    names = {"." + name for value in _CLASS_ATTR.findall(page_html) for name in html.unescape(value).split()}
+    names |= {"#" + html.unescape(value).strip() for value in _ID_ATTR.findall(page_html)}
+    names |= {tag.lower() for tag in _TAG.findall(page_html)}
+    return frozenset(names | {"." + name for name in ALWAYS_PRESENT})
+
+
+# --- rewriting the site -----------------------------------------------------------------------------------------
+
+
+class Stylesheets:
+    """The site's own stylesheets, each parsed once, and the subsets already made from them."""
+
+    def __init__(self, site_dir: Path, base_path: str):
+        self.site_dir = site_dir
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self._parsed: dict[Path, tuple[tuple[Rule, ...], frozenset[str]]] = {}
+
+    def resolve(self, page: Path, href: str) -> Path | None:
+        parts = urllib.parse.urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.endswith(".css"):
+            return None
+        path = urllib.parse.unquote(parts.path)
+        if path.startswith("/"):
+            if not path.startswith(self.base_path):
+                return None
+            target = self.site_dir / path[len(self.base_path):]
+        else:
+            target = page.parent / path
+        target = Path(os.path.normpath(target))
+        return target if target.is_file() and self.site_dir in target.parents else None
+
+    def rules(self, path: Path) -> tuple[tuple[Rule, ...], frozenset[str]]:
+        """A sheet's rules, and every class and id it names (a page's other names cannot matter)."""
+        if path not in self._parsed:
+            css = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+            rules = parse(css)
+            named = {kind + name.replace("\\", "") for kind, name in _SELECTOR_NAME.findall(css)}
+            self._parsed[path] = (rules, frozenset(named | {word.lower() for word in _WORD.findall(css)}))
+        return self._parsed[path]
+
+    def critical(self, sheets: tuple[Path, ...], names: frozenset[str]) -> str:
+        relevant = tuple(names & self.rules(sheet)[1] for sheet in sheets)
+        return _critical(self, sheets, relevant)
+
+
+@lru_cache(maxsize=512)
+def _critical(stylesheets: Stylesheets, sheets: tuple[Path, ...], names: tuple[frozenset[str], ...]) -> str:
+    # pages of one kind share their relevant names: each subset is made once per build. Custom properties
+    # are pruned over all sheets together: publisher.css sets colours that main.css reads.
+    kept = [rule for sheet, sheet_names in zip(sheets, names) for rule in _kept(stylesheets.rules(sheet)[0], sheet_names)]
+    return _text(_without_unused_properties(kept))
+
+
+def rewrite_page(page_html: str, page: Path, stylesheets: Stylesheets) -> str:
+    """The page with its critical CSS inline and its own stylesheets loaded without blocking."""
+    links = [(match, stylesheets.resolve(page, html.unescape(_HREF.search(match.group()).group(1))))
+             for match in _LINK.finditer(page_html) if _HREF.search(match.group()) and not _MEDIA.search(match.group())]
+    links = [(match, sheet) for match, sheet in links if sheet is not None]
+    if not links:
+        return page_html
+    css = stylesheets.critical(tuple(sheet for _, sheet in links), page_names(page_html))
+    out, last = [], 0
+    for number, (match, _) in enumerate(links):
+        tag = match.group()
+        deferred = tag[:-1].rstrip("/ ") + """ media="print" onload="this.media='all'">"""
+        out.append(page_html[last:match.start()])
+        if number == 0:
+            out.append("<style>" + css.replace("</", "<\\/") + "</style>")
+        out.append(f"{deferred}<noscript>{tag}</noscript>")
+        last = match.end()
+    out.append(page_html[last:])
+    return "".join(out)
+
+
+def inline_critical_css(site_dir: Path, site_url: str | None = None) -> int:
+    """Rewrite every HTML page under `site_dir`; `site_url`'s path resolves absolute links (404.html has
+    them). Returns how many pages were rewritten."""
+    stylesheets = Stylesheets(site_dir.resolve(), urllib.parse.urlsplit(site_url or "/").path)
+    done = 0
+    for page in sorted(site_dir.resolve().rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        rewritten = rewrite_page(text, page, stylesheets)
+        if rewritten != text:
+            page.write_text(rewritten, encoding="utf-8")
+            done += 1
+    _critical.cache_clear()
+    return done

@@ -1,0 +1,455 @@
+"""The form editor at /admin/: its configuration is derived from the schema, it loads nothing from
+another host, and what it writes passes `check` and appears on the site.
+
+The browser tests drive Sveltia CMS's own "使用本地仓库" (work with local repository) path. Only the
+folder picker is replaced: headless Chromium cannot answer the operating system's folder dialog, so
+`showDirectoryPicker` hands the CMS a folder of the browser's private file system (OPFS), filled with
+a copy of `cases/`. Reading, saving and the YAML written are the CMS's own code, as on an editor's PC.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import Field
+
+from browser_support import chromium_browser, start_server  # noqa: F401
+from conftest import ROOT, copy_project, run_build_py
+from publisher import cms, schema
+from publisher.export import derived_files
+
+ADMIN = ROOT / cms.ADMIN_DIR
+CMS_SCHEMA = ADMIN / cms.CMS_SCHEMA
+
+
+def _config() -> dict:
+    return yaml.safe_load((ROOT / cms.CONFIG).read_text(encoding="utf-8"))
+
+
+def _collection(config: dict, name: str) -> dict:
+    return next(c for c in config["collections"] if c["name"] == name)
+
+
+def _field(fields: list[dict], name: str) -> dict:
+    return next(f for f in fields if f["name"] == name)
+
+
+# --- the configuration ----------------------------------------------------------------------------------
+
+
+def test_config_is_derived_and_committed() -> None:
+    assert derived_files()[cms.CONFIG] == (ROOT / cms.CONFIG).read_text(encoding="utf-8")
+
+
+def test_config_validates_against_the_json_schema_shipped_with_the_cms() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft7Validator(json.loads(CMS_SCHEMA.read_text(encoding="utf-8")))
+    gitea = schema.Site(brand="b", tagline="t", intro="i", admin={
+        "backend": "gitea", "repo": "office/site", "api_root": "https://git.example.org/api/v1",
+        "base_url": "https://git.example.org", "app_id": "abc"})
+    gitlab = schema.Site(brand="b", tagline="t", intro="i", admin={"backend": "gitlab", "repo": "office/web/site",
+                                                                   "app_id": "abc"})
+    for config in (_config(), cms.config([2023, 2022], cms.backend(gitea)), cms.config([2022], cms.backend(gitlab))):
+        errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(config)]
+        assert errors == []
+    broken = _config()
+    del _field(broken["collections"][0]["fields"], "category")["options"]  # proves it does look into fields
+    assert list(validator.iter_errors(broken))
+
+
+def _schema_paths(model: type, prefix: str = "") -> set[str]:
+    """Every field of a model and of the blocks nested in it, as dotted paths."""
+    paths = set()
+    for name, info in model.model_fields.items():
+        paths.add(prefix + name)
+        inner = info.annotation
+        for _ in range(3):  # X | None, list[X], Annotated[X, …]
+            args = [a for a in typing.get_args(inner) if a is not type(None)]
+            inner = args[0] if args else inner
+        if isinstance(inner, type) and issubclass(inner, schema.Strict):
+            paths |= _schema_paths(inner, f"{prefix}{name}.")
+    return paths
+
+
+def _widget_paths(fields: list[dict], prefix: str = "") -> set[str]:
+    paths = set()
+    for field in fields:
+        assert field.get("widget"), f"{prefix}{field['name']} has no widget"
+        paths.add(prefix + field["name"])
+        paths |= _widget_paths(field.get("fields", []), f"{prefix}{field['name']}.")
+    return paths
+
+
+@pytest.mark.parametrize("kind", list(schema.KINDS))
+def test_every_field_of_the_schema_has_a_widget(kind: str) -> None:
+    year = 2022 if kind in schema.KIND_FOLDERS else None
+    assert _widget_paths(cms.kind_fields(kind, year)) == _schema_paths(schema.KINDS[kind])
+
+
+def test_a_new_field_without_a_widget_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    class CaseWithMap(schema.Case):
+        scores: dict[str, int] = Field(default_factory=dict, description="评分")
+
+    monkeypatch.setitem(schema.KINDS, "case", CaseWithMap)
+    with pytest.raises(LookupError, match="scores"):
+        cms.kind_fields("case", 2022)
+
+
+def test_a_new_nested_block_becomes_an_object_of_its_own_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the English edition's `en:` block will get, with no change here."""
+    class English(schema.Strict):
+        title: schema.Text | None = Field(None, description="英文标题", max_length=80)
+
+    class CaseWithEnglish(schema.Case):
+        en: English | None = Field(None, description="英文版（可选）")
+
+    monkeypatch.setitem(schema.KINDS, "case", CaseWithEnglish)
+    english = _field(cms.kind_fields("case", 2022), "en")
+    assert english["widget"] == "object" and english["required"] is False
+    assert _field(english["fields"], "title") == {"name": "title", "label": "英文标题", "required": False,
+                                                  "widget": "string", "maxlength": 80}
+
+
+def test_widgets_follow_the_field_types() -> None:
+    config = _config()
+    case = _collection(config, "case-2022")
+    assert case["folder"] == "cases/2022/top-cases" and case["extension"] == "yaml"
+    fields = case["fields"]
+    assert [f["name"] for f in fields] == list(schema.Case.model_fields)  # the order files are written in
+    category = _field(fields, "category")
+    assert category["widget"] == "select"
+    assert {o["value"]: o["label"] for o in category["options"]} == schema.CATEGORY_LABELS
+    rank = _field(fields, "rank")
+    assert (rank["widget"], rank["min"], rank["max"], rank["required"]) == ("number", 1, 10, True)
+    assert _field(fields, "image")["widget"] == "image"
+    assert _field(fields, "image")["public_folder"] == "./media/images"  # kept relative to cases/, as check wants
+    assert _field(_field(fields, "audio")["fields"], "file")["widget"] == "file"
+    assert _field(fields, "body")["widget"] == "markdown"
+    assert _field(fields, "district")["value_field"] == "districts.*.name"
+    highlights = _field(fields, "highlights")
+    assert highlights["widget"] == "list" and highlights["max"] == 4
+    assert [f["name"] for f in highlights["fields"]] == ["label", "value"]
+    assert _field(_field(fields, "sources")["fields"], "date")["widget"] == "datetime"
+    assert _field(fields, "summary")["required"] is True and _field(fields, "tags")["required"] is False
+    people = _collection(config, "person-2022")["fields"]
+    cases = _field(people, "cases")
+    assert (cases["widget"], cases["collection"], cases["multiple"]) == ("relation", "case-2022", True)
+    identity = _field(_collection(config, "ambassador")["fields"], "identity")
+    assert {o["value"]: o["label"] for o in identity["options"]} == schema.IDENTITY_LABELS
+    assert _field(_collection(config, "ambassador")["fields"], "joined")["format"] == "YYYY-MM-DD"
+    site = _collection(config, "settings")["files"][0]
+    assert site["file"] == "cases/site.yaml" and _field(site["fields"], "admin")["widget"] == "object"
+
+
+def test_each_edition_gets_its_own_collections() -> None:
+    names = [c["name"] for c in cms.config([2023, 2022])["collections"]]
+    assert names == ["case-2023", "person-2023", "case-2022", "person-2022", "ambassador", "settings"]
+    people_2023 = _collection(cms.config([2023, 2022]), "person-2023")
+    assert _field(people_2023["fields"], "cases")["collection"] == "case-2023"
+
+
+def test_backend_comes_from_site_yaml() -> None:
+    site = schema.Site(brand="b", tagline="t", intro="i",
+                       admin={"online": True, "backend": "gitea", "repo": "office/site",
+                              "api_root": "https://git.example.org/api/v1", "app_id": "abc"})
+    assert cms.backend(site) == {"name": "gitea", "repo": "office/site", "api_root": "https://git.example.org/api/v1",
+                                 "app_id": "abc"}
+    assert cms.backend(None) == cms.DEFAULT_BACKEND
+
+
+# --- the vendored CMS -----------------------------------------------------------------------------------------
+
+
+def test_vendored_bundle_names_no_other_host_to_load_from() -> None:
+    bundle = (ADMIN / "sveltia-cms.js").read_text(encoding="utf-8")
+    for host in ("cdn.jsdelivr.net", "unpkg.com", "fonts.googleapis.com", "fonts.gstatic.com", "githubstatus.com/api",
+                 "hostedstatus.com", "sourceMappingURL"):
+        assert host not in bundle
+    versions = json.loads((ADMIN / "VERSIONS.json").read_text(encoding="utf-8"))
+    assert f"version:`{versions['@sveltia/cms']}`" in bundle
+    for font in re.findall(r"url\((fonts/[^)]+)\)", bundle):
+        assert (ADMIN / font).is_file(), font
+    assert (ADMIN / "LICENSE-sveltia-cms.txt").read_text().startswith("MIT License")
+    assert not list(ADMIN.rglob("*.map"))
+
+
+def test_admin_is_served_when_previewing_and_off_when_published(tmp_path: Path) -> None:
+    site = schema.Site(brand="b", tagline="t", intro="i")
+    served = cms.admin_files(ROOT, True, site)
+    assert {"admin/index.html", "admin/sveltia-cms.js", "admin/config.yml",
+            "admin/unpkg/@sveltia/cms/package.json"} <= set(served)
+    assert not any(path.endswith((".py", ".txt", ".map")) for path in served)
+    assert cms.admin_files(ROOT, False, site) == {}
+    online = schema.Site(brand="b", tagline="t", intro="i", admin={"online": True, "repo": "office/site"})
+    config = yaml.safe_load(cms.admin_files(ROOT, False, online)["admin/config.yml"])
+    assert config["backend"] == {"name": "github", "repo": "office/site"}
+
+
+# --- what the editor writes -----------------------------------------------------------------------------------
+
+
+def test_check_fix_restores_the_schema_line(project: Path) -> None:
+    entry = project / "cases/2022/top-cases/newborn-one-step.yaml"
+    original = entry.read_text(encoding="utf-8")
+    entry.write_text(original.split("\n", 1)[1], encoding="utf-8")  # as the CMS writes it: no comments
+    result = run_build_py(project, "check", "--fix")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cases/2022/top-cases/newborn-one-step.yaml" in result.stdout
+    assert entry.read_text(encoding="utf-8") == original
+    again = run_build_py(project, "check", "--fix")
+    assert "newborn-one-step" not in again.stdout  # nothing left to fix
+
+
+# --- in the browser ---------------------------------------------------------------------------------------------
+
+OPFS_FILL = """async ([folder, files]) => {
+  const top = await navigator.storage.getDirectory();
+  const repo = await top.getDirectoryHandle(folder, {create: true});
+  await repo.getDirectoryHandle('.git', {create: true});
+  for (const [path, text] of Object.entries(files)) {
+    let dir = repo;
+    const parts = path.split('/');
+    for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, {create: true});
+    const writer = await (await dir.getFileHandle(parts.at(-1), {create: true})).createWritable();
+    await writer.write(text);
+    await writer.close();
+  }
+}"""
+OPFS_READ = """async (folder) => {
+  const found = {};
+  async function walk(dir, prefix) {
+    for await (const [name, handle] of dir.entries()) {
+      if (handle.kind === 'directory') await walk(handle, prefix + name + '/');
+      else found[prefix + name] = await (await handle.getFile()).text();
+    }
+  }
+  await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(folder), '');
+  return found;
+}"""
+PICKER = "window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('project');"
+
+
+@pytest.fixture
+def admin_site(tmp_path: Path):
+    """/admin/ as the preview serves it (cms.write_admin), from 127.0.0.1, with a 2023 edition to fill."""
+    web = tmp_path / "web"
+    cms.write_admin(web, ROOT)
+    (web / cms.CONFIG).write_text(cms.config_yaml([2023, 2022]), encoding="utf-8")
+    server = start_server(web)
+    yield server
+    server.close()
+
+
+def _watch(page, server) -> tuple[list[str], list[str]]:
+    """Requests to any other host are aborted and recorded; so are console errors and page errors."""
+    elsewhere: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route) -> None:
+        url = request_route.request.url
+        if url.startswith(server.origin + "/") or url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            elsewhere.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return elsewhere, errors
+
+
+@pytest.mark.parametrize(("locale", "strings", "button"), [("zh-CN", "zh-CN", "使用本地仓库"),
+                                                           ("de-DE", "de", "Mit lokalem Repository arbeiten")])
+def test_admin_loads_in_the_browsers_language_from_this_host_only(chromium_browser, admin_site,  # noqa: F811
+                                                                  locale: str, strings: str, button: str) -> None:
+    context = chromium_browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        elsewhere, errors = _watch(page, admin_site)
+        page.goto(admin_site.url_for("admin/"))
+        page.get_by_role("button", name=button).wait_for()
+        page.wait_for_load_state("networkidle")
+        fonts = page.evaluate("() => document.fonts.check('16px \"Material Symbols Outlined\"')")
+        assert elsewhere == []
+        assert errors == []
+        assert fonts
+        served = {path.split("?")[0] for status, path in admin_site.requests if status == 200}
+        assert "/admin/unpkg/@sveltia/cms@" + json.loads((ADMIN / "VERSIONS.json").read_text())["@sveltia/cms"] \
+            + f"/locales/{strings}.json" in served
+        assert not [path for status, path in admin_site.requests if status >= 400]
+    finally:
+        context.close()
+
+
+def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser, admin_site,  # noqa: F811
+                                                                tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    files = {p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
+             for p in (project / "cases").rglob("*.yaml")}
+    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1400})
+    context.add_init_script(PICKER)  # the one stand-in: the folder the editor would pick
+    try:
+        page = context.new_page()
+        elsewhere, errors = _watch(page, admin_site)
+        page.goto(admin_site.url_for("admin/"))
+        page.get_by_role("button", name="使用本地仓库").wait_for()
+        page.evaluate(OPFS_FILL, ["project", files])
+        page.get_by_role("button", name="使用本地仓库").click()
+        page.get_by_text("2023 年创新案例").first.wait_for()
+        page.goto(admin_site.url_for("admin/#/collections/case-2023/new"))
+        page.get_by_role("spinbutton").first.fill("3")
+        page.get_by_role("textbox", name="案例标题").fill("一窗通办：开店三天办好")
+        page.get_by_role("textbox", name="一句话简介").fill("把开店要跑的几个部门合成一个窗口，材料只交一次。")
+        page.get_by_role("radio", name="创新创业全生命周期").check()
+        page.get_by_role("textbox", name="牵头单位").fill("市行政审批服务局")
+        page.get_by_role("combobox", name="所在区").click()
+        page.get_by_role("option", name="市南区").click()
+        page.get_by_role("button", name=re.compile("添加.*亮点数据")).click()
+        page.get_by_role("textbox", name="指标名称").fill("办理时间")
+        page.get_by_role("textbox", name="指标数值").fill("+50%")
+        page.locator("[contenteditable=true]").first.fill("改革前要跑五个部门，现在一个窗口办完。")
+        slug = _slug_box(page)
+        slug.fill("一窗通办")  # Chinese in a file name: refused on the spot, with our hint
+        page.get_by_text("文件名只能用小写英文字母").first.wait_for()
+        page.screenshot(path=str(tmp_path / "case-form.png"))
+        slug.fill("one-window-shop")
+        slug.press("Enter")
+        page.get_by_role("button", name="保存").click()
+        page.get_by_text("条目已保存").wait_for()
+        _make_an_ambassador(page, tmp_path)
+        _make_a_person_citing_the_case(page, tmp_path)
+        written = {path: text for path, text in page.evaluate(OPFS_READ, "project").items()
+                   if path not in files and not path.startswith(".git")}
+        assert elsewhere == [] and errors == []
+    finally:
+        context.close()
+
+    assert set(written) == {"cases/2023/top-cases/one-window-shop.yaml", "cases/ambassadors/new-ambassador.yaml",
+                            "cases/media/images/portrait.png", "cases/2023/top-people/new-person.yaml"}
+    assert yaml.safe_load(written["cases/2023/top-people/new-person.yaml"])["cases"] == ["one-window-shop"]
+    ambassador = yaml.safe_load(written["cases/ambassadors/new-ambassador.yaml"])
+    assert ambassador["identity"] == "entrepreneur" and str(ambassador["joined"]) == "2024-03-01"
+    assert ambassador["photo"].endswith("media/images/portrait.png") and ambassador["bio"] == "第一行\n第二行"
+    path = "cases/2023/top-cases/one-window-shop.yaml"
+    text = written[path]
+    data = yaml.safe_load(text)
+    assert list(data) == [name for name in schema.Case.model_fields if name in data]  # the schema's order
+    assert data["highlights"] == [{"label": "办理时间", "value": "+50%"}] and data["district"] == "市南区"
+    for written_path, content in written.items():  # exactly as the editor wrote them
+        target = project / written_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if written_path.endswith(".png"):
+            shutil.copyfile(tmp_path / "portrait.png", target)  # OPFS_READ reads text; the upload was this file
+        else:
+            target.write_text(content, encoding="utf-8")
+    checked = run_build_py(project, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "2023" in checked.stdout
+    built = run_build_py(project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    page_html = (project / "site/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
+    assert "一窗通办：开店三天办好" in page_html
+    assert "测试大使" in (project / "site/ambassadors/new-ambassador/index.html").read_text(encoding="utf-8")
+
+
+def _slug_box(page):
+    """Open the side panel's file-name (slug) editor; the zh-CN interface calls the slug 别名."""
+    page.wait_for_timeout(300)  # the panel remembers whether it was open
+    edit = page.get_by_role("button", name="编辑别名")
+    if not edit.is_visible():
+        page.locator("[aria-label=Slug]").click()
+    box = page.locator(f"#{edit.get_attribute('aria-controls')}")
+    edit.click()
+    return box
+
+
+def _make_a_person_citing_the_case(page, tmp_path: Path) -> None:
+    """The person's cases are picked from that year's cases (the one just made)."""
+    page.goto(page.url.split("#")[0] + "#/collections/person-2023/new")
+    page.get_by_role("spinbutton").first.fill("1")
+    page.get_by_role("textbox", name="姓名").fill("测试人物")
+    page.get_by_role("textbox", name="职务或身份").fill("窗口负责人")
+    page.get_by_role("textbox", name="所在单位").fill("市行政审批服务局")
+    page.get_by_role("textbox", name="颁奖词").fill("一扇窗口\n三天办好")
+    page.get_by_role("checkbox", name=re.compile("一窗通办")).check()
+    page.screenshot(path=str(tmp_path / "person-form.png"))
+    slug = _slug_box(page)
+    slug.fill("new-person")
+    slug.press("Enter")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("条目已保存").wait_for()
+
+
+def _make_an_ambassador(page, tmp_path: Path) -> None:
+    """A drop-down choice, a date, a multi-line text and an uploaded photo."""
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "portrait.png")
+    page.goto(page.url.split("#")[0] + "#/collections/ambassador/new")
+    page.get_by_role("textbox", name="姓名").fill("测试大使")
+    page.get_by_role("textbox", name="所在城市或国家").fill("青岛")
+    page.get_by_role("combobox", name="身份").click()
+    page.get_by_role("option", name="企业家").click()
+    page.get_by_role("textbox", name="所在单位").fill("某科技有限公司")
+    page.locator("input[type=file]").first.set_input_files(str(tmp_path / "portrait.png"))
+    page.get_by_role("textbox", name="一句话代言").fill("在青岛办事，越来越顺心。")
+    page.get_by_role("textbox", name="简介").fill("第一行\n第二行")
+    page.locator("input[type=date]").fill("2024-03-01")
+    slug = _slug_box(page)
+    slug.fill("new-ambassador")
+    slug.press("Enter")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("条目已保存").wait_for()
+
+
+# --- build.py serve and build ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_offers_admin_and_a_save_does_not_reload_it(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(ADMIN, project / cms.ADMIN_DIR)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                              cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    try:
+        deadline, page = time.monotonic() + 180, None
+        while page is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/", timeout=5).read().decode()
+            except OSError:
+                time.sleep(1)
+        assert page is not None, "build.py serve did not serve /admin/"
+        config = yaml.safe_load(urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/config.yml").read())
+        assert [c["name"] for c in config["collections"]][:2] == ["case-2022", "person-2022"]
+        # the preview's live-reload script lands inside the closing comment, so it never runs in the editor
+        assert "livereload" in page and page.rindex("<!--") < page.index("livereload") < page.rindex("-->")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_published_site_has_no_admin_unless_site_yaml_asks(demo_site: Path) -> None:
+    assert not (demo_site / "admin").exists()

@@ -1,0 +1,86 @@
+"""Critical CSS (publisher/critical_css.py): a page paints its first screen from its inline CSS alone.
+
+The unit part checks which rules a page keeps; the browser part loads each page kind twice, once as
+built and once with the full stylesheets blocked, and compares the first screens pixel for pixel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser_support import open_page
+from publisher.critical_css import inline_critical_css, page_names, parse, selector_matches_names, subset
+from test_browser import PAGES, goto, site  # noqa: F401
+
+NAMES = frozenset({".md-typeset", ".pub-card", "#main", "html", "body", "div", "p", "a"})
+
+
+@pytest.mark.parametrize(("selector", "needed"), [
+    (".md-typeset p", True),
+    (".md-typeset .admonition", False),  # a class the page lacks
+    (".md-typeset table", False),  # an element the page lacks
+    ("#main>.pub-card:hover::after", True),
+    (".md-typeset :is(.admonition,.pub-card)", True),  # one alternative is there
+    (".md-typeset :is(.admonition,details)", False),
+    (".pub-card:not(.md-hidden)", True),  # :not() is not judged: kept in doubt
+    ('a[href$=".pdf"]', True),  # a dot in an attribute test is no class
+    ("[dir=rtl] .md-typeset", True),
+])
+def test_a_rule_is_kept_when_the_page_has_everything_its_selector_names(selector, needed):
+    assert selector_matches_names(selector, NAMES) is needed
+
+
+def test_subset_keeps_media_groups_and_only_the_custom_properties_used():
+    css = (":root{--used:red;--unused:url(data:x);--chain:var(--used)}.md-typeset p{color:var(--chain)}"
+           "@media screen{.admonition{color:red}.md-typeset{margin:0}}@media print{.admonition{x:y}}"
+           'a::after{content:"{"}')
+    kept = subset(parse(css), NAMES)
+    assert "--unused" not in kept and "--used:red" in kept and "--chain:var(--used)" in kept
+    assert "@media screen{.md-typeset{margin:0}}" in kept and "admonition" not in kept and "@media print" not in kept
+    assert 'a::after{content:"{"}' in kept
+
+
+def test_page_names_reads_classes_ids_and_elements():
+    assert page_names('<div class="a  b" id="x"><P>t</P></div>') >= {".a", ".b", "#x", "div", "p"}
+
+
+def test_pages_get_their_rules_inline_and_load_the_sheets_without_blocking(tmp_path: Path):
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "main.css").write_text(".used{color:red}.unused{color:blue}", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    page = tmp_path / "sub" / "index.html"
+    page.write_text('<html><head><link rel="stylesheet" href="../assets/main.css"></head>'
+                    '<body class="used"></body></html>', encoding="utf-8")
+
+    assert inline_critical_css(tmp_path, "https://example.org/") == 1
+
+    html = page.read_text(encoding="utf-8")
+    assert "<style>.used{color:red}</style>" in html and ".unused" not in html
+    assert '<link rel="stylesheet" href="../assets/main.css" media="print" onload="this.media=\'all\'">' in html
+    assert '<noscript><link rel="stylesheet" href="../assets/main.css"></noscript>' in html
+
+
+# --- in the browser: the first screen from inline CSS alone is the first screen ----------------------------------
+
+
+@pytest.mark.browser
+def test_first_screen_needs_nothing_but_the_inline_css(chromium_browser, site):  # noqa: F811
+    different = []
+    for path in PAGES:
+        shots = []
+        for block in (False, True):
+            with open_page(chromium_browser, site.url) as page:
+                if block:
+                    page.route("**/*.css", lambda route: route.abort())
+                goto(page, site, path)
+                page.evaluate("() => document.fonts.ready.then(() => true)")
+                page.wait_for_timeout(100)
+                sheets = page.evaluate("[...document.styleSheets].filter(s => !s.ownerNode.matches('style')).length")
+                shots.append((page.screenshot(), sheets))
+        (full, full_sheets), (inline_only, _) = shots
+        assert full_sheets >= 2, f"{path or 'home'}: the full stylesheets did not load"
+        if full != inline_only:
+            different.append(path or "home")
+    assert not different, f"first screens that differ without the full stylesheets: {different}"
