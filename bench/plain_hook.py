@@ -15,7 +15,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")
+FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # as mkdocs_hook.py
 _names: dict[str, str] = {}
 
 

@@ -44,7 +44,7 @@ from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 
-FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js")  # named by content: a host may cache them for a year
+FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # named by content: a host may cache them for a year
 
 
 @dataclass
@@ -159,11 +159,9 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 def on_post_build(config: MkDocsConfig) -> None:
     offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    if path.exists():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        index["docs"] = [search.refine_entry(doc) for doc in index.get("docs", [])]
-        search.write_index(path, index)
+    path = Path(config.site_dir) / search.INDEX_FILE
+    if path.exists():  # Material's search plugin wrote its entries: index them our way (issue 12)
+        search.write_index(Path(config.site_dir), json.loads(path.read_text(encoding="utf-8")).get("docs", []))
     critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
     _drop()
 
@@ -185,9 +183,9 @@ def _drop() -> None:
 
 
 def _leave_chinese_segmentation_to_us() -> None:
-    """Material runs jieba over every page on every build when jieba is installed; publisher/search.py
-    segments once, finer. This is the one place we reach into Material: if the attribute ever
-    disappears, both segment and the result is the same, only slower."""
+    """Material runs jieba over every page when jieba is installed (the benchmark installs it);
+    publisher/search.py indexes character pairs and needs no segmentation. This is the one place we
+    reach into Material: if the attribute ever disappears, builds are only slower."""
     try:
         from material.plugins.search import plugin as material_search
     except ImportError:

@@ -1,70 +1,298 @@
-"""Segment the search index's Chinese so that words inside compounds are found.
+"""A search index that finds exactly the pages containing what the reader typed, in small pieces.
 
-Material's search matches word *prefixes* and splits text at a separator;
-jieba keeps compounds whole (登记注册, 后付费), so 注册 or 付费 would find
-nothing. We segment with jieba and split every long word further into its
-dictionary sub-words, which the browser-side query segmenter then matches.
-The index is written as UTF-8 instead of `\\uXXXX` escapes, which halves its
-size for Chinese.
+Material's search plugin has already parsed every page into entries (page and sections, with
+`data-search-exclude` honoured); `write_index` turns them into an index our own worker
+(templates/theme/assets/search-worker.js) reads through Material's worker protocol:
+
+    search/search_index.json     what Material's bundle fetches: its config, no documents, and
+                                 per language the index's folder and shard counts (a few hundred bytes)
+    search/<lang>.<digest>/      one folder per language (zh, and en for pages under en/):
+        b<N>.json   positional postings of Chinese character pairs (Lucene's CJK bigrams), by hash
+        u<N>.json   pages holding each single Chinese character, by hash
+        w<K>.json   positional postings of Latin/digit words (English: stemmed), by first character
+        t<N>.json   location and title of pages N·TITLES_PER_FILE …
+        p<N>.json   the sections of page N (title, text), for exact checks and excerpts
+
+A query fetches only the shards of its own pairs and words, the titles of the pages found and the
+texts of the first few, so its cost barely grows with the site. Pairs with positions give exact
+substring semantics: a query matches a page where its pairs follow each other.
+
+Positions are UTF-16 offsets into the page's text as the worker rebuilds it (`page_text`), so
+Python and JavaScript agree on them; the character folding and the hash are the same on both sides
+(tests/test_search.py runs the worker's versions against these).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import html
 import json
 import re
-from functools import lru_cache
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
+INDEX_FILE = "search/search_index.json"  # the one path Material's bundle requests
+TITLES_PER_FILE = 256  # fewer requests for a query with thousands of results; ≈ 6 KB gzipped each
+SHARD_TARGET_BYTES = 8_000  # postings per shard before gzip: a query fetches one shard per pair
+LANGUAGES = ("zh", "en")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PAIR = re.compile(f"(?=([{HAN}]{{2}}))")
+_NOT_HAN = re.compile(f"[^{HAN}]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_WORD = re.compile(r"[a-z0-9]+")
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff]")
 
 
-ZWSP = "\u200b"  # Material's separator between segments: invisible in result snippets
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_REPEATED_ZWSP = re.compile(ZWSP + "{2,}")
-
-jieba.setLogLevel(60)  # jieba prints to stderr on first use; keep builds quiet
+# --- the same on both sides (search-worker.js: fold, stem, hash) ----------------------------------------------
 
 
-@lru_cache(maxsize=65536)
-def finer_segments(word: str) -> tuple[str, ...]:
-    """Split a dictionary word into its best segmentation *without* the word itself.
-
-    Keeps the word whole when the only alternative is single characters
-    (a name such as 张明远 should stay one token).
-    """
-    if len(word) <= 2:
-        return (word,)
-    tokenizer = jieba.dt
-    tokenizer.check_initialized()
-    dag = tokenizer.get_DAG(word)
-    dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(word, dag, route)
-    pieces, start = [], 0
-    while start < len(word):
-        end = route[start][1] + 1
-        pieces.append(word[start:end])
-        start = end
-    if all(len(p) == 1 for p in pieces):
-        return (word,)
-    return tuple(part for piece in pieces for part in finer_segments(piece))
+_FOLD = str.maketrans({**{chr(c): chr(c - 0xFEE0).lower() for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                          for c in range(r[0], r[1] + 1)}, **{chr(c): chr(c + 32) for c in range(0x41, 0x5B)}})
 
 
-def refine(text: str) -> str:
-    """Separate every Chinese word (and sub-word) with ZWSP, as Material's own jieba step would, but finer."""
-    marked = _HAN_RUN.sub(lambda m: ZWSP + ZWSP.join(_split_run(m.group(0))) + ZWSP, text)
-    return _REPEATED_ZWSP.sub(ZWSP, marked).strip(ZWSP)
+def fold(text: str) -> str:
+    """Lower-case Latin letters and make full-width letters and digits ASCII, one character for one."""
+    return text.translate(_FOLD)
 
 
-def _split_run(run: str) -> list[str]:
-    if len(run) == 1:
-        return [run]
-    return [part for word in jieba.cut(run, HMM=True) for part in finer_segments(word)]
+# Longest first. A stem keeps at least MIN_STEM letters; words ending in ss/us keep their s.
+SUFFIXES = ("izations", "ization", "ations", "ation", "ators", "ator", "ments", "ment", "ings", "ing", "ions",
+            "ion", "ers", "er", "ors", "or", "ies", "ied", "ed", "es", "ly", "al", "s", "y", "e")
+MIN_STEM = 3
 
 
-def refine_entry(doc: dict) -> dict:
-    return {**doc, **{key: refine(doc[key]) for key in ("title", "text") if doc.get(key)}}
+def stem(word: str) -> str:
+    """Strip one common English ending, so that a word and its relatives share a prefix.
+
+    With prefix matching at query time, 'register' (regist) finds 'registration' (registr),
+    'policy' and 'policies' meet at 'polic'. Deliberately small and rule-for-rule the same as the
+    worker's stem(): a stemmer that behaved differently on the two sides would lose pages
+    silently (the browser test runs both over every word of the demo). Only letters are stemmed."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM:
+            if suffix == "s" and word.endswith(("ss", "us")):
+                continue
+            return word[:-len(suffix)]
+    return word
 
 
-def write_index(path: Path, index: dict) -> None:
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def fnv1a(token: str) -> int:
+    """32-bit FNV-1a over UTF-16 code units (what JavaScript's charCodeAt gives)."""
+    value = 0x811C9DC5
+    for unit in _utf16_units(token):
+        value = ((value ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _utf16_units(text: str) -> list[int]:
+    data = text.encode("utf-16-le")
+    return [int.from_bytes(data[i:i + 2], "little") for i in range(0, len(data), 2)]
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    sections: list[tuple[str, str, str]] = field(default_factory=list)  # (anchor, title, plain text)
+
+
+def plain(markup: str) -> str:
+    """Material's entry text (HTML) as a reader sees it: tags gone, entities decoded, spaces single."""
+    text = html.unescape(_TAG.sub(" ", _ZERO_WIDTH.sub("", markup or "")))
+    return _SPACES.sub(" ", text).strip()
+
+
+def pages_of(docs: list[dict]) -> list[Page]:
+    """Material's entries (a page, then its sections) grouped by page, in site order."""
+    pages: dict[str, Page] = {}
+    for doc in docs:
+        url, _, anchor = str(doc.get("location", "")).partition("#")
+        title = plain(doc.get("title", ""))
+        page = pages.setdefault(url, Page(url, title))
+        page.sections.append((anchor, title, plain(doc.get("text", ""))))
+    return list(pages.values())
+
+
+def page_text(page: Page) -> str:
+    """The one string positions point into: each section's title and text on lines of their own."""
+    return "".join(f"{title}\n{text}\n" for _, title, text in page.sections)
+
+
+def language_of(url: str) -> str:
+    return "en" if url == "en/" or url.startswith("en/") else "zh"
+
+
+# --- tokens ---------------------------------------------------------------------------------------------
+
+
+def utf16_offsets(text: str) -> list[int] | None:
+    """Offset in UTF-16 units of every character, or None when they are the same (no character above U+FFFF)."""
+    if not _ASTRAL.search(text):
+        return None
+    offsets, at = [], 0
+    for char in text:
+        offsets.append(at)
+        at += 2 if ord(char) >= 0x10000 else 1
+    return offsets
+
+
+@dataclass
+class Postings:
+    """Every page's tokens, gathered in page order.
+
+    An occurrence is one number, page · 2^20 + position, so a token's occurrences are increasing and
+    stored as gaps: one pass over the text, no per-page grouping (this loop is most of the build's
+    indexing time). The worker splits the sums again (search-worker.js positional)."""
+
+    language: str
+    pairs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    singles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # pages
+    words: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, number: int, text: str) -> None:
+        folded = fold(text)[:PAGE_LIMIT - 1]
+        base = number * PAGE_LIMIT
+        offsets = utf16_offsets(folded)
+        at = (lambda i: base + offsets[i]) if offsets else (lambda i: base + i)  # astral characters: rare
+        pairs, words = self.pairs, self.words
+        if offsets:
+            for match in _PAIR.finditer(folded):
+                pairs[match.group(1)].append(at(match.start()))
+        else:  # the regex engine walks the text: much faster than a loop over characters
+            for match in _PAIR.finditer(folded):
+                pairs[match.group(1)].append(base + match.start())
+        for char in set(_NOT_HAN.sub("", folded)):
+            self.singles[char].append(number)
+        for word in _WORD.finditer(folded):
+            words[stem(word.group(0)) if self.language == "en" else word.group(0)].append(at(word.start()))
+
+
+PAGE_LIMIT = 1 << 20  # positions beyond a page's first million characters are not indexed
+
+
+def gaps(values: list[int]) -> list[int]:
+    """Increasing numbers as their differences (the first from 0): short in JSON and in gzip."""
+    return [b - a for a, b in zip([0, *values], values)]
+
+
+def shard_count(total_bytes: int) -> int:
+    """A power of two giving shards of about SHARD_TARGET_BYTES (the worker masks the hash with it)."""
+    count = 1
+    while total_bytes / count > SHARD_TARGET_BYTES and count < 16384:
+        count *= 2
+    return count
+
+
+def word_shard(word: str) -> str:
+    """Words are sharded by first character so that one file holds every word a prefix can reach."""
+    return word[0]
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class LanguageIndex:
+    language: str
+    pages: list[Page]
+    files: dict[str, str] = field(default_factory=dict)  # file name → JSON
+    manifest: dict = field(default_factory=dict)
+
+
+def build_language(language: str, pages: list[Page]) -> LanguageIndex:
+    postings = Postings(language)
+    index = LanguageIndex(language, pages)
+    for number, page in enumerate(pages):
+        postings.add(number, page_text(page))
+        index.files[f"p{number}.json"] = _dump([[a, t, x] for a, t, x in page.sections])
+    encoded_pairs = {pair: gaps(values) for pair, values in postings.pairs.items()}
+    encoded_singles = {char: gaps(values) for char, values in postings.singles.items()}
+    pair_shards = _hashed(encoded_pairs, "b", index.files)
+    single_shards = _hashed(encoded_singles, "u", index.files)
+    by_initial: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for word, values in postings.words.items():
+        by_initial[word_shard(word)][word] = gaps(values)
+    for initial, shard in by_initial.items():
+        index.files[f"w{initial}.json"] = _dump(shard)
+    for start in range(0, len(pages), TITLES_PER_FILE):
+        chunk = pages[start:start + TITLES_PER_FILE]
+        index.files[f"t{start // TITLES_PER_FILE}.json"] = _dump([[p.url, p.title] for p in chunk])
+    index.manifest = {"pages": len(pages), "pairs": pair_shards, "singles": single_shards,
+                      "words": sorted(by_initial), "titles": TITLES_PER_FILE, "stem": language == "en"}
+    return index
+
+
+def _hashed(postings: dict[str, list[int]], prefix: str, files: dict[str, str]) -> int:
+    count = shard_count(sum(len(k) * 3 + 1 + sum(map(len, map(str, v))) for k, v in postings.items()))  # ≈ JSON bytes
+    shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
+    for token in sorted(postings):
+        shards[fnv1a(token) & (count - 1)][token] = postings[token]
+    for number, shard in enumerate(shards):
+        files[f"{prefix}{number}.json"] = _dump(shard)
+    return count
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+
+def write_index(site_dir: Path, docs: list[dict]) -> None:
+    """Replace Material's search/search_index.json (entries of every page) with our sharded index.
+
+    `docs` are Material's entries as its search plugin wrote them. search_index.json keeps Material's
+    `config` (the page highlighter reads its separator) and lists no documents: the worker fetches
+    what a query needs from the per-language folders written beside it."""
+    search_dir = site_dir / "search"
+    search_dir.mkdir(parents=True, exist_ok=True)
+    index_path = site_dir / INDEX_FILE
+    config = json.loads(index_path.read_text(encoding="utf-8")).get("config", {}) if index_path.exists() else {}
+    for old in search_dir.iterdir():  # earlier builds' folders (names change with content)
+        if old.is_dir() and old.name.split(".")[0] in LANGUAGES:
+            shutil.rmtree(old)
+    by_language: dict[str, list[Page]] = {language: [] for language in LANGUAGES}
+    for page in pages_of(docs):
+        by_language[language_of(page.url)].append(page)
+    manifests = {}
+    for language, pages in by_language.items():
+        if not pages:
+            continue
+        index = build_language(language, pages)
+        folder = f"{language}.{_digest(index.files)}"
+        (search_dir / folder).mkdir()
+        for name, content in index.files.items():
+            (search_dir / folder / name).write_text(content, encoding="utf-8")
+        manifests[language] = {"path": folder + "/", **index.manifest}
+    index_path.write_text(_dump({"config": {**config, "publisher": manifests}, "docs": []}), encoding="utf-8")
+
+
+def _digest(files: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return digest.hexdigest()[:10]
+
+
+def gzipped_size(path: Path) -> int:
+    """What a file costs on the wire from a host that gzips JSON (benchmark and tests)."""
+    return len(gzip.compress(path.read_bytes(), 6, mtime=0))
+
+
+def indexed_text(site_dir: Path) -> str:
+    """Everything a built site's search can find (titles and texts of every page), for checks and tests."""
+    manifests = json.loads((site_dir / INDEX_FILE).read_text(encoding="utf-8"))["config"]["publisher"]
+    parts = []
+    for manifest in manifests.values():
+        for number in range(manifest["pages"]):
+            sections = json.loads((site_dir / "search" / manifest["path"] / f"p{number}.json").read_text(encoding="utf-8"))
+            parts += [f"{title}\n{text}" for _, title, text in sections]
+    return "\n".join(parts)

@@ -1,6 +1,6 @@
 """The demo site in a real browser (headless system Chromium through Playwright), mostly at phone size.
 
-What a reader does: search in Chinese (words inside compounds too), filter the ambassador wall,
+What a reader does: search (tests/test_search_browser.py, with this module's helpers), filter the ambassador wall,
 scroll pages on a 390 px phone without sideways scrolling, open a ranking and tap the first card.
 The site must not fetch anything from another host (fonts and CDNs are blocked or slow in mainland
 China). Screenshots of the main pages are written for a human to look at.
@@ -178,67 +178,6 @@ def shown_count(page) -> int:
 def _copy_shot(path: Path) -> None:
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, SHOTS_DIR / path.name)
-
-
-# --- 1. search ------------------------------------------------------------------------------------------
-
-# (query, expected page, the longer word the query hides in — or None when the query is a whole word).
-# Material matches word *prefixes*, so a query at the start of a compound (新生 in 新生儿) would be found
-# anyway; the sub-word cases here sit at the end of their compound, where only the finer index helps.
-SEARCHES = [
-    ("付费", f"{YEAR}/top-cases/treat-first-pay-later/", "先诊疗后付费"),
-    ("注册", f"{YEAR}/top-cases/smart-form-registration/", "登记注册"),
-    ("先诊疗后付费", f"{YEAR}/top-cases/treat-first-pay-later/", None),
-    ("免申即享", f"{YEAR}/top-cases/policy-free-application/", None),
-    ("首席审批服务官", f"{YEAR}/top-cases/chief-approval-officer/", None),
-    ("动产", f"{YEAR}/top-cases/property-one-network/", "不动产"),
-    ("周转", f"{YEAR}/top-cases/policy-free-application/", "资金周转"),
-    ("张明远", f"{YEAR}/top-people/zhang-mingyuan/", None),  # a person's full name
-    ("蔡丽娟", "ambassadors/cai-lijuan/", None),  # an ambassador's name
-    ("安娜·穆勒", "ambassadors/anna-mueller/", None),  # a foreign ambassador's name, as the site prints it
-]
-# Sub-words that plain jieba never yields as a word of their own on the expected page: only the
-# publisher's finer segmentation (publisher/search.py) can make these findable there.
-JIEBA_KEEPS_WHOLE = {"注册", "动产", "周转"}
-
-
-@pytest.fixture(scope="session")
-def jieba_words():
-    jieba = pytest.importorskip("jieba")
-    jieba.setLogLevel(60)
-    return lambda text: set(jieba.lcut(text))
-
-
-@pytest.mark.parametrize(("query", "expected", "inside"), SEARCHES, ids=[q for q, _, _ in SEARCHES])
-def test_search_finds_chinese_words(phone, site, content, jieba_words, query, expected, inside):
-    entry = content.entry(expected)
-    assert query in entry.text, f"precondition: {query!r} no longer occurs in {expected}'s YAML"
-    if inside:
-        assert inside in entry.text and query in inside, f"precondition: {inside!r} no longer in {expected}"
-    if query in JIEBA_KEEPS_WHOLE:
-        assert query not in jieba_words(entry.text), f"precondition: jieba now cuts {query!r} out on its own"
-
-    goto(phone, site, "")
-    summary, hrefs = search(phone, query)
-
-    found = result_paths(site, hrefs)
-    pages = list(dict.fromkeys(path for path in found if path is not None))
-    assert expected in pages, (f"searching {query!r} on a phone should list {expected}; "
-                               f"the search said {summary!r} and listed {pages}")
-    assert None not in found, f"search result links leave the site: {hrefs}"
-
-
-def test_search_for_an_absent_word_finds_nothing(phone, site, demo_site):
-    query = "无此词汇测试"
-    index = (demo_site / "search" / "search_index.json").read_text(encoding="utf-8").replace("\u200b", "")
-    assert query not in index, "precondition: the nonsense query must not occur on the site"
-
-    goto(phone, site, "")
-    summary, hrefs = search(phone, query)
-
-    assert hrefs == [], f"{query!r} occurs nowhere, yet the search listed {hrefs}"
-    assert phone.locator(".md-search-result__item").count() == 0
-    assert "没有找到" in summary, f"the reader should be told nothing was found, not {summary!r}"
 
 
 # --- 2. the ambassador wall filter -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The demo site as a reader gets it: pages, order, links, badges, placeholders, search index, editions."""
+"""The demo site as a reader gets it: pages, order, links, badges, placeholders, editions (search: test_search*.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from conftest import ROOT, run_build_py
-from publisher.search import finer_segments, refine
 
 
 def entries(folder: str) -> dict[str, dict]:
@@ -147,22 +146,6 @@ def test_pages_name_no_other_host(demo_site: Path) -> None:
     assert not external
     css = "".join(p.read_text(encoding="utf-8") for p in demo_site.rglob("*.css"))
     assert "fonts.googleapis" not in css and "@import url(http" not in css
-
-
-def test_search_index_splits_compounds_and_is_utf8(demo_site: Path) -> None:
-    raw = (demo_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    docs = raw.split('"docs":', 1)[1]
-    assert "\\u" not in docs  # Chinese written as UTF-8, not \uXXXX escapes
-    tokens = set(re.split(r"[\s\u200b\u3000\-、。，．？！；：（）“”《》]+", raw))
-    for word in ("付费", "注册", "登记", "诊疗", "免申"):
-        assert word in tokens, word
-
-
-@pytest.mark.parametrize("compound, part", [("后付费", "付费"), ("登记注册", "注册"), ("一次性", "一次")])
-def test_finer_segments_expose_sub_words(compound: str, part: str) -> None:
-    assert part in finer_segments(compound)
-    assert "".join(finer_segments(compound)) == compound
-    assert part in refine(f"患者{compound}").split("\u200b")
 
 
 def test_new_edition_becomes_current_and_old_one_goes_to_archive(project: Path) -> None:
