@@ -47,9 +47,10 @@ class Store:
         stored = self._index()
         found: dict[str, Path] = {}
         missing: dict[str, Drawing] = {}
+        intact: dict[str, bool] = {}  # key → its stored bytes still match their name (read once per key)
         for site_path, drawing in drawings.items():
             path = stored.get(drawing.key)
-            if path is not None:
+            if path is not None and intact.setdefault(drawing.key, _intact(path)):
                 found[site_path] = path
             else:
                 missing[site_path] = drawing
@@ -65,25 +66,12 @@ class Store:
             self._own = None
 
     def _index(self) -> dict[str, Path]:
-        """Key → file, for every stored file whose bytes still match its name."""
+        """Key → stored file, by name only (only the files a build uses are read, in `files`)."""
         try:
             names = os.listdir(self.folder)
         except OSError:
             return {}
-        index = {}
-        for name in names:
-            parts = name.split(".")
-            if len(parts) != 3:
-                continue
-            key, check, _suffix = parts
-            path = self.folder / name
-            try:
-                intact = _check(path.read_bytes()) == check
-            except OSError:
-                intact = False
-            if intact:
-                index[key] = path
-        return index
+        return {parts[0]: self.folder / name for name in names if len(parts := name.split(".")) == 3}
 
     def _keep(self, drawing: Drawing, content: bytes) -> Path:
         name = f"{drawing.key}.{_check(content)}{drawing.suffix}"
@@ -96,6 +84,13 @@ class Store:
                             "(the image store cannot be written; this build draws into a temporary folder)",
                             self.folder, error.strerror or error)
         return _write(self._own, name, content)
+
+
+def _intact(path: Path) -> bool:
+    try:
+        return _check(path.read_bytes()) == path.name.split(".")[1]
+    except OSError:
+        return False
 
 
 def _check(content: bytes) -> str:
