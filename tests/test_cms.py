@@ -428,8 +428,7 @@ def test_serve_offers_admin_and_a_save_does_not_reload_it(tmp_path: Path) -> Non
     import time
     import urllib.request
 
-    project = copy_project(tmp_path / "project")
-    shutil.copytree(ADMIN, project / cms.ADMIN_DIR)
+    project = copy_project(tmp_path / "project")  # admin/ included: a build reads it
     port = _free_port()
     server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

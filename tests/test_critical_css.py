@@ -75,7 +75,10 @@ def test_first_screen_needs_nothing_but_the_inline_css(chromium_browser, site): 
                 if block:
                     page.route("**/*.css", lambda route: route.abort())
                 goto(page, site, path)
-                page.evaluate("() => document.fonts.ready.then(() => true)")
+                page.wait_for_load_state("networkidle")  # the first screen's pictures, with or without CSS
+                page.evaluate("() => Promise.race([new Promise(done => setTimeout(done, 3000)), Promise.all("
+                              "[document.fonts.ready, ...[...document.images].filter(image => image.complete)"
+                              ".map(image => image.decode().catch(() => null))])]).then(() => true)")
                 page.wait_for_timeout(100)
                 sheets = page.evaluate("[...document.styleSheets].filter(s => !s.ownerNode.matches('style')).length")
                 shots.append((page.screenshot(), sheets))

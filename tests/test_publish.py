@@ -22,6 +22,7 @@ import yaml
 from browser_support import CHROMIUM, CHROMIUM_ARGS, open_page, require_browser, serve_site
 from conftest import ROOT, copy_project, run_build_py
 from publisher.linkcheck import LinkProblem, check_site
+from publisher.text import one_line
 
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 SITE_URL = "https://example.org/"  # mkdocs.yml's
@@ -223,7 +224,7 @@ def test_case_page_share_tags_and_article(demo_site: Path) -> None:
 
 def test_person_page_share_tags_and_person(demo_site: Path) -> None:
     person = entry(demo_site, "2022/top-people", "zhang-mingyuan")
-    citation = " ".join(person["citation"].split())
+    citation = one_line(person["citation"])  # the excerpt: lines joined without stray spaces
     ld = check_common(demo_site, PERSON, person["name"], citation, "profile").json_ld[0]
     assert ld["@type"] == "Person" and ld["name"] == person["name"] and ld["jobTitle"] == person["role"]
     assert ld["worksFor"] == {"@type": "Organization", "name": person["organization"]}
