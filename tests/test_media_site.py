@@ -170,6 +170,10 @@ def test_phones_get_webp_in_the_size_they_show_and_pictures_below_wait_for_scrol
         lazy = page.locator(f"img[src*='{LAZY_PICTURE}']")
         lazy.scroll_into_view_if_needed()
         lazy.evaluate("img => img.complete ? true : new Promise(r => img.addEventListener('load', r, {once: true}))")
+        for _ in range(50):  # Playwright hands over the response event a moment after the page saw it
+            if any(LAZY_PICTURE in u for u in sizes):
+                break
+            page.wait_for_timeout(100)
         assert any(LAZY_PICTURE in u for u in sizes)
     finally:
         context.close()
