@@ -117,30 +117,51 @@ def _split_top_level(text: str, separator: str = ",") -> list[str]:
 
 
 # --- does a page need a rule? ------------------------------------------------------------------------------------
+# Each selector is read once into what it requires (a Requirement); a page is then judged with set
+# operations only. Reading the selectors again for every page was half the demo's build time.
 
 
-def selector_matches_names(selector: str, names: frozenset[str]) -> bool:
-    """Whether every class (".x"), id ("#y") and element ("table") the selector requires is among `names`."""
+@dataclass(frozen=True)
+class Requirement:
+    names: frozenset[str]  # every class (".x"), id ("#y") and element ("table") the selector names
+    any_of: tuple[tuple["Requirement", ...], ...] = ()  # each :is()/:where(): one alternative must hold
+
+    def met_by(self, names: frozenset[str]) -> bool:
+        return self.names <= names and all(any(alt.met_by(names) for alt in group) for group in self.any_of)
+
+
+@lru_cache(maxsize=None)
+def requirement(selector: str) -> Requirement:
+    """What a selector requires of a page. Pseudo-classes and attribute tests are not judged (kept in doubt)."""
     selector = _ATTRIBUTE.sub(" ", selector)
+    any_of = []
     while (found := _ANY_OF.search(selector)) is not None:
         close = _closing(selector, found.end() - 1, "(", ")")
-        alternatives = _split_top_level(selector[found.end():close])
-        if not any(selector_matches_names(alternative, names) for alternative in alternatives):
-            return False
+        any_of.append(tuple(requirement(alternative) for alternative in _split_top_level(selector[found.end():close])))
         selector = selector[:found.start()] + " " + selector[close + 1:]
     while (found := _OTHER_FUNCTION.search(selector)) is not None:  # :not(), :has(), :nth-child() … not judged
         close = _closing(selector, found.end() - 1, "(", ")")
         selector = selector[:found.start()] + " " + selector[close + 1:]
-    if not all(kind + name.replace("\\", "") in names for kind, name in _SELECTOR_NAME.findall(selector)):
-        return False
+    names = {kind + name.replace("\\", "") for kind, name in _SELECTOR_NAME.findall(selector)}
     elements = _PSEUDO.sub(" ", _SELECTOR_NAME.sub(" ", selector))
-    return all(element.lower() in names for element in _ELEMENT.findall(elements))
+    names |= {element.lower() for element in _ELEMENT.findall(elements)}
+    return Requirement(frozenset(names), tuple(any_of))
+
+
+def selector_matches_names(selector: str, names: frozenset[str]) -> bool:
+    """Whether every class (".x"), id ("#y") and element ("table") the selector requires is among `names`."""
+    return requirement(selector).met_by(names)
+
+
+@lru_cache(maxsize=None)
+def _selectors(prelude: str) -> tuple[Requirement, ...]:
+    return tuple(requirement(selector) for selector in _split_top_level(prelude))
 
 
 def rule_needed(rule: Rule, names: frozenset[str]) -> bool:
     if rule.prelude.startswith("@"):
         return True  # @font-face, @keyframes, @property …: small, and a kept rule may refer to them
-    return any(selector_matches_names(selector, names) for selector in _split_top_level(rule.prelude))
+    return any(selector.met_by(names) for selector in _selectors(rule.prelude))
 
 
 def _kept(rules: tuple[Rule, ...], names: frozenset[str]) -> list[Rule]:
@@ -159,24 +180,48 @@ def _flat(rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
     return [leaf for rule in rules for leaf in (_flat(rule.nested) if rule.nested is not None else [rule])]
 
 
+@dataclass(frozen=True)
+class Declaration:
+    text: str
+    declares: str | None  # the custom property it sets ("--x"), if any
+    reads: frozenset[str]  # the custom properties it reads through var()
+
+
+@lru_cache(maxsize=None)
+def _declarations(body: str) -> tuple[Declaration, ...]:
+    return tuple(Declaration(part, (found.group(1) if (found := _PROPERTY.match(part)) else None),
+                             frozenset(_VAR.findall(part))) for part in _split_top_level(body, ";"))
+
+
 def _without_unused_properties(rules: list[Rule]) -> list[Rule]:
     """Drop custom properties (--x: …) that no kept rule reads: Material declares dozens on :root,
-    icons among them, as data URIs."""
-    bodies = {id(rule): _split_top_level(rule.body, ";") for rule in _flat(rules)}
-    while True:
-        used = {name for parts in bodies.values() for part in parts for name in _VAR.findall(part)}
-        pruned = {key: [part for part in parts if not (_PROPERTY.match(part) and _PROPERTY.match(part).group(1) not in used)]
-                  for key, parts in bodies.items()}
-        if pruned == bodies:
-            break
-        bodies = pruned
+    icons among them, as data URIs. A property is read by a plain declaration, or by a property read."""
+    leaves = [(rule, _declarations(rule.body)) for rule in _flat(rules)]
+    reads_of: dict[str, set[str]] = {}
+    waiting: list[str] = []
+    for _, parts in leaves:
+        for part in parts:
+            if part.declares is None:
+                waiting += part.reads
+            else:
+                reads_of.setdefault(part.declares, set()).update(part.reads)
+    used: set[str] = set()
+    while waiting:
+        name = waiting.pop()
+        if name not in used:
+            used.add(name)
+            waiting += reads_of.get(name, ())
+    bodies = {id(rule): tuple(part for part in parts if part.declares is None or part.declares in used)
+              for rule, parts in leaves}
 
     def rebuild(rule: Rule) -> Rule | None:
         if rule.nested is not None:
             inner = tuple(r for r in (rebuild(child) for child in rule.nested) if r is not None)
             return Rule(rule.prelude, "", inner) if inner else None
-        body = ";".join(part for part in bodies[id(rule)] if part.strip())
-        return rule if not rule.body or body == rule.body else (Rule(rule.prelude, body) if body else None)
+        if len(bodies[id(rule)]) == len(_declarations(rule.body)):
+            return rule
+        body = ";".join(part.text for part in bodies[id(rule)] if part.text.strip())
+        return Rule(rule.prelude, body) if body else None
 
     return [r for r in (rebuild(rule) for rule in rules) if r is not None]
 
