@@ -360,7 +360,8 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
 
 
 def _save(page, collection: str) -> None:
-    """Save the entry and wait until the CMS has finished: it then leaves the form for the collection's list.
+    """Save the entry and wait until the CMS has finished: it then leaves the form for the collection's list
+    (the default "close the editor after saving", which a fresh browser profile keeps).
 
     The toast "条目已保存" alone is no proof: it stays up for 5 s, so a quick next step can see the
     previous entry's toast while this save still runs. When that save ends, the CMS goes back to its
