@@ -191,44 +191,56 @@ def _flat(rules: list[Rule] | tuple[Rule, ...]) -> list[Rule]:
 class Declaration:
     text: str
     declares: str | None  # the custom property it sets ("--x"), if any
-    reads: frozenset[str]  # the custom properties it reads through var()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rule's declarations, read for the custom properties they set and read."""
+
+    declarations: tuple[Declaration, ...]
+    reads: frozenset[str]  # custom properties its ordinary declarations read through var()
+    sets: tuple[tuple[str, frozenset[str]], ...]  # custom properties it sets, each with those its value reads
 
 
 @lru_cache(maxsize=None)
-def _declarations(body: str) -> tuple[Declaration, ...]:
-    return tuple(Declaration(part, (found.group(1) if (found := _PROPERTY.match(part)) else None),
-                             frozenset(_VAR.findall(part))) for part in _split_top_level(body, ";"))
+def _body(body: str) -> Body:
+    declarations, reads, sets = [], set(), []
+    for part in _split_top_level(body, ";"):
+        found = _PROPERTY.match(part)
+        declarations.append(Declaration(part, found.group(1) if found else None))
+        if found:
+            sets.append((found.group(1), frozenset(_VAR.findall(part))))
+        else:
+            reads.update(_VAR.findall(part))
+    return Body(tuple(declarations), frozenset(reads), tuple(sets))
 
 
 def _without_unused_properties(rules: list[Rule]) -> list[Rule]:
     """Drop custom properties (--x: …) that no kept rule reads: Material declares dozens on :root,
     icons among them, as data URIs. A property is read by a plain declaration, or by a property read."""
-    leaves = [(rule, _declarations(rule.body)) for rule in _flat(rules)]
+    bodies = [_body(rule.body) for rule in _flat(rules)]
     reads_of: dict[str, set[str]] = {}
-    waiting: list[str] = []
-    for _, parts in leaves:
-        for part in parts:
-            if part.declares is None:
-                waiting += part.reads
-            else:
-                reads_of.setdefault(part.declares, set()).update(part.reads)
+    for body in bodies:
+        for name, reads in body.sets:
+            reads_of.setdefault(name, set()).update(reads)
+    waiting = [name for body in bodies for name in body.reads]
     used: set[str] = set()
     while waiting:
         name = waiting.pop()
         if name not in used:
             used.add(name)
             waiting += reads_of.get(name, ())
-    bodies = {id(rule): tuple(part for part in parts if part.declares is None or part.declares in used)
-              for rule, parts in leaves}
 
     def rebuild(rule: Rule) -> Rule | None:
         if rule.nested is not None:
             inner = tuple(r for r in (rebuild(child) for child in rule.nested) if r is not None)
             return Rule(rule.prelude, "", inner) if inner else None
-        if len(bodies[id(rule)]) == len(_declarations(rule.body)):
+        body = _body(rule.body)
+        if all(name in used for name, _ in body.sets):
             return rule
-        body = ";".join(part.text for part in bodies[id(rule)] if part.text.strip())
-        return Rule(rule.prelude, body) if body else None
+        text = ";".join(part.text for part in body.declarations
+                        if (part.declares is None or part.declares in used) and part.text.strip())
+        return Rule(rule.prelude, text) if text else None
 
     return [r for r in (rebuild(rule) for rule in rules) if r is not None]
 
