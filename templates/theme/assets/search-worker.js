@@ -263,7 +263,7 @@ async function search(query, number) {
   for (const page of pages.slice(FIRST))
     items.push([{location: "", title: `<span data-pub-more="${page}" data-pub-query="${number}">…</span>`,
                  text: "", score: 2, terms}])
-  answered = {number, words}
+  if (number === latest) answered = {number, words}  /* an older query finishing late must not take its place */
   pages.slice(FIRST, FIRST + AHEAD).forEach(page => titleOf(page).catch(() => {}))
   return items
 }
