@@ -6,9 +6,11 @@ built and once with the full stylesheets blocked, and compares the first screens
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
 from browser_support import open_page
 from publisher.critical_css import inline_critical_css, page_names, parse, selector_matches_names, subset
@@ -58,7 +60,8 @@ def test_pages_get_their_rules_inline_and_load_the_sheets_without_blocking(tmp_p
 
     html = page.read_text(encoding="utf-8")
     assert "<style>.used{color:red}</style>" in html and ".unused" not in html
-    assert '<link rel="stylesheet" href="../assets/main.css" media="print" onload="this.media=\'all\'">' in html
+    assert '<link rel="stylesheet" href="../assets/main.css" media="print" data-pub-deferred>' in html
+    assert " onload=" not in html  # applied by one script, not by inline event handlers
     assert '<noscript><link rel="stylesheet" href="../assets/main.css"></noscript>' in html
 
 
@@ -80,10 +83,20 @@ def test_first_screen_needs_nothing_but_the_inline_css(chromium_browser, site): 
                               "[document.fonts.ready, ...[...document.images].filter(image => image.complete)"
                               ".map(image => image.decode().catch(() => null))])]).then(() => true)")
                 page.wait_for_timeout(100)
-                sheets = page.evaluate("[...document.styleSheets].filter(s => !s.ownerNode.matches('style')).length")
+                sheets = page.evaluate("[...document.styleSheets].filter(s => !s.ownerNode.matches('style')"
+                                       " && s.ownerNode.media === 'all').length")  # loaded and applied
                 shots.append((page.screenshot(), sheets))
         (full, full_sheets), (inline_only, _) = shots
         assert full_sheets >= 2, f"{path or 'home'}: the full stylesheets did not load"
-        if full != inline_only:
+        if not _same_screen(full, inline_only):
             different.append(path or "home")
     assert not different, f"first screens that differ without the full stylesheets: {different}"
+
+
+def _same_screen(one: bytes, other: bytes) -> bool:
+    """Equal to the eye: Chromium may antialias a rounded corner one or two levels apart between two
+    loads of the same page; a rule missing from the inline CSS changes colours or moves things."""
+    first, second = (Image.open(io.BytesIO(shot)).convert("RGB") for shot in (one, other))
+    if first.size != second.size:
+        return False
+    return max(high for _, high in ImageChops.difference(first, second).getextrema()) <= 8
