@@ -102,7 +102,8 @@ def reindex(site: Path) -> float:
         for number in range(manifest["pages"]):
             url = json.loads((folder / f"t{number // manifest['titles']}.json").read_text(encoding="utf-8"))[
                 number % manifest["titles"]][0]
-            for anchor, title, text in json.loads((folder / f"p{number}.json").read_text(encoding="utf-8")):
+            page = json.loads((folder / f"p{number}.json").read_text(encoding="utf-8"))
+            for anchor, title, text in page["sections"] if isinstance(page, dict) else page:  # (older: a list)
                 docs.append({"location": url + (f"#{anchor}" if anchor else ""), "title": html.escape(title),
                              "text": html.escape(text)})
     start = time.process_time()
@@ -197,7 +198,8 @@ def candidates_without_positions(site: Path, query: str) -> list[int]:
                 kind, count = ("b", manifest["pairs"]) if len(key) == 2 else ("u", manifest["singles"])
                 shard = json.loads((folder / f"{kind}{search.fnv1a(key) & (count - 1)}.json").read_text(encoding="utf-8"))
                 value, pages = 0, set()
-                for gap in shard.get(key, []):  # singles: page gaps; pairs: gaps of page · 2^20 + position
+                entry = shard.get(key, [[]] if kind == "u" else [])
+                for gap in entry[0] if kind == "u" else entry:  # singles: page gaps; pairs: page · 2^20 + position
                     value += gap
                     pages.add(value if kind == "u" else value // search.PAGE_LIMIT)
                 found = pages if found is None else found & pages

@@ -8,14 +8,16 @@ Material's search plugin has already parsed every page into entries (page and se
                                  per language the index's folder and shard counts (a few hundred bytes)
     search/<lang>.<digest>/      one folder per language (zh, and en for pages under en/):
         b<N>.json   positional postings of Chinese character pairs (Lucene's CJK bigrams), by hash
-        u<N>.json   pages holding each single Chinese character, by hash
+        u<N>.json   per single Chinese character: [pages holding it, pages whose title holds it], by hash
         w<K>.json   positional postings of Latin/digit words (English: stemmed), by first character
         t<N>.json   location and title of pages N·TITLES_PER_FILE …
-        p<N>.json   the sections of page N (title, text), for exact checks and excerpts
+        p<N>.json   page N: its location and sections (title, text), for exact checks and excerpts
 
-A query fetches only the shards of its own pairs and words, the titles of the pages found and the
-texts of the first few, so its cost barely grows with the site. Pairs with positions give exact
-substring semantics: a query matches a page where its pairs follow each other.
+A query fetches only the shards of its own pairs and words and the texts of the first page of
+results; titles of later results are fetched as the reader scrolls to them. So its cost barely grows
+with the site. Pairs with positions give exact substring semantics: a query matches a page where its
+pairs follow each other. A page's title is indexed at positions below TITLE_SPAN and the rest of its
+text from TITLE_SPAN on, so the worker ranks title matches first from the postings alone.
 
 Positions are UTF-16 offsets into the page's text as the worker rebuilds it (`page_text`), so
 Python and JavaScript agree on them; the character folding and the hash are the same on both sides
@@ -35,7 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 INDEX_FILE = "search/search_index.json"  # the one path Material's bundle requests
-TITLES_PER_FILE = 256  # fewer requests for a query with thousands of results; ≈ 6 KB gzipped each
+TITLES_PER_FILE = 32  # read as the reader scrolls, a few results at a time: ≈ 1 KB gzipped each
+TITLE_SPAN = 1024  # positions below: the page's title; from here on: the rest of its text
 SHARD_TARGET_BYTES = 8_000  # postings per shard before gzip: a query fetches one shard per pair
 LANGUAGES = ("zh", "en")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -124,8 +127,14 @@ def pages_of(docs: list[dict]) -> list[Page]:
 
 
 def page_text(page: Page) -> str:
-    """The one string positions point into: each section's title and text on lines of their own."""
+    """Everything a page can be found by: each section's title and text on lines of their own."""
     return "".join(f"{title}\n{text}\n" for _, title, text in page.sections)
+
+
+def title_and_body(page: Page) -> tuple[str, str]:
+    """The page's title (its first line: plain() leaves no line break in a title) and the rest of its text."""
+    title, _, body = page_text(page).partition("\n")
+    return title, body
 
 
 def language_of(url: str) -> str:
@@ -157,11 +166,23 @@ class Postings:
     language: str
     pairs: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     singles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # pages
+    title_singles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # pages, by title
     words: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, number: int, text: str) -> None:
-        folded = fold(text)[:PAGE_LIMIT - 1]
+    def add(self, number: int, title: str, body: str) -> None:
+        """Page `number`: its title from position 0 (cut below TITLE_SPAN UTF-16 units), the rest from TITLE_SPAN."""
+        title = fold(title)[:TITLE_SPAN // 2 - 1]  # ≤ 2 units a character: always below TITLE_SPAN
+        body = fold(body)[:PAGE_LIMIT - TITLE_SPAN - 1]
         base = number * PAGE_LIMIT
+        self._positions(base, title)
+        self._positions(base + TITLE_SPAN, body)
+        in_title = set(_NOT_HAN.sub("", title))
+        for char in in_title | set(_NOT_HAN.sub("", body)):
+            self.singles[char].append(number)
+        for char in in_title:
+            self.title_singles[char].append(number)
+
+    def _positions(self, base: int, folded: str) -> None:
         offsets = utf16_offsets(folded)
         at = (lambda i: base + offsets[i]) if offsets else (lambda i: base + i)  # astral characters: rare
         pairs, words = self.pairs, self.words
@@ -171,8 +192,6 @@ class Postings:
         else:  # the regex engine walks the text: much faster than a loop over characters
             for match in _PAIR.finditer(folded):
                 pairs[match.group(1)].append(base + match.start())
-        for char in set(_NOT_HAN.sub("", folded)):
-            self.singles[char].append(number)
         for word in _WORD.finditer(folded):
             words[stem(word.group(0)) if self.language == "en" else word.group(0)].append(at(word.start()))
 
@@ -214,10 +233,11 @@ def build_language(language: str, pages: list[Page]) -> LanguageIndex:
     postings = Postings(language)
     index = LanguageIndex(language, pages)
     for number, page in enumerate(pages):
-        postings.add(number, page_text(page))
-        index.files[f"p{number}.json"] = _dump([[a, t, x] for a, t, x in page.sections])
+        postings.add(number, *title_and_body(page))
+        index.files[f"p{number}.json"] = _dump({"url": page.url, "sections": [[a, t, x] for a, t, x in page.sections]})
     encoded_pairs = {pair: gaps(values) for pair, values in postings.pairs.items()}
-    encoded_singles = {char: gaps(values) for char, values in postings.singles.items()}
+    encoded_singles = {char: [gaps(values), gaps(postings.title_singles.get(char, []))]
+                       for char, values in postings.singles.items()}
     pair_shards = _hashed(encoded_pairs, "b", index.files)
     single_shards = _hashed(encoded_singles, "u", index.files)
     by_initial: dict[str, dict[str, list[int]]] = defaultdict(dict)
@@ -229,13 +249,20 @@ def build_language(language: str, pages: list[Page]) -> LanguageIndex:
         chunk = pages[start:start + TITLES_PER_FILE]
         index.files[f"t{start // TITLES_PER_FILE}.json"] = _dump([[p.url, p.title] for p in chunk])
     index.manifest = {"pages": len(pages), "pairs": pair_shards, "singles": single_shards,
-                      "words": sorted(by_initial), "titles": TITLES_PER_FILE, "stem": language == "en"}
+                      "words": sorted(by_initial), "titles": TITLES_PER_FILE, "title_span": TITLE_SPAN, "stem": language == "en"}
     return index
 
 
-def _hashed(postings: dict[str, list[int]], prefix: str, files: dict[str, str]) -> int:
-    count = shard_count(sum(len(k) * 3 + 1 + sum(map(len, map(str, v))) for k, v in postings.items()))  # ≈ JSON bytes
-    shards: list[dict[str, list[int]]] = [{} for _ in range(count)]
+def _digits(values: list) -> int:
+    """≈ JSON bytes of a list of numbers, or of lists of numbers (single characters' two page lists)."""
+    if values and isinstance(values[0], list):
+        return sum(map(_digits, values))
+    return sum(map(len, map(str, values)))
+
+
+def _hashed(postings: dict[str, list], prefix: str, files: dict[str, str]) -> int:
+    count = shard_count(sum(len(k) * 3 + 1 + _digits(v) for k, v in postings.items()))  # ≈ JSON bytes
+    shards: list[dict[str, list]] = [{} for _ in range(count)]
     for token in sorted(postings):
         shards[fnv1a(token) & (count - 1)][token] = postings[token]
     for number, shard in enumerate(shards):
@@ -293,6 +320,7 @@ def indexed_text(site_dir: Path) -> str:
     parts = []
     for manifest in manifests.values():
         for number in range(manifest["pages"]):
-            sections = json.loads((site_dir / "search" / manifest["path"] / f"p{number}.json").read_text(encoding="utf-8"))
+            sections = json.loads((site_dir / "search" / manifest["path"] / f"p{number}.json")
+                                  .read_text(encoding="utf-8"))["sections"]
             parts += [f"{title}\n{text}" for _, title, text in sections]
     return "\n".join(parts)

@@ -155,6 +155,8 @@ def all_listed(page, site) -> list[str]:
         wrap.evaluate("el => el.scrollTo(0, el.scrollHeight)")
         page.wait_for_timeout(20)
     assert items.count() == expected, f"the search announced {expected} results but rendered {items.count()}"
+    # results after the first ten arrive as placeholders; the worker fills in their titles and links
+    page.wait_for_function("() => !document.querySelector('.md-search-result__list [data-pub-more]')", timeout=10_000)
     hrefs = page.eval_on_selector_all(SEARCH_RESULT_LINKS, "links => links.map(a => a.href)")
     return list(dict.fromkeys(path for path in result_paths(site, hrefs) if path is not None))
 
@@ -211,6 +213,32 @@ def test_a_title_match_comes_first_and_matches_are_highlighted(phone, site):
     assert site.site_path(first.locator("a").first.get_attribute("href")) == "2022/top-people/zheng-guodong/"
     assert first.locator("h1 mark").first.inner_text() == "国栋"
     assert "国栋" in first.locator("article mark").all_inner_texts()
+
+
+def test_a_long_answer_shows_its_exact_count_and_first_results_then_the_rest_as_the_reader_scrolls(
+        phone, site, page_texts):
+    query = "青岛"
+    truth = {url for url, text in page_texts.items() if query in text}
+    assert len(truth) > 20, "precondition: the answer is longer than the first ten and a few scrolls"
+    titles_read: list[str] = []
+    phone.context.on("request", lambda r: titles_read.append(r.url) if re.search(r"/search/zh\.\w+/t\d+\.json", r.url) else None)
+    goto(phone, site, "")
+    search(phone, query)
+    assert phone.locator(SEARCH_META).inner_text().startswith(f"{len(truth)} "), "the count is every page found"
+    items = phone.locator(".md-search-result__item")
+    first = items.evaluate_all("""items => items.map(item => ({href: item.querySelector('a').href,
+        title: item.querySelector('h1').innerText, marked: !!item.querySelector('h1 mark'),
+        pending: !!item.querySelector('[data-pub-more]'), excerpt: !!item.querySelector('article mark:not(h1 mark)')}))""")
+    assert 10 <= len(first) < len(truth), "Material renders the first ten, the rest when scrolled to"
+    assert not any(item["pending"] for item in first[:10]) and all(item["excerpt"] for item in first[:10])
+    assert {site.site_path(item["href"]) for item in first[:10]} <= truth
+    marked = [item["marked"] for item in first[:10]]
+    assert marked[0] and marked == sorted(marked, reverse=True), "pages with the query in their title come first"
+    listed = all_listed(phone, site)  # scrolls to the end: every placeholder becomes a link to its page
+    assert len(listed) == len(truth) and set(listed) == truth
+    assert titles_read, "titles of later results are read from the title files"
+    titles = phone.locator(".md-search-result__item h1").all_inner_texts()
+    assert all(title.strip() and title.strip() != "…" for title in titles)
 
 
 def test_a_shared_query_link_lists_results_and_a_result_highlights_its_words_on_the_page(phone, site):

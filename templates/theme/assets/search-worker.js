@@ -6,19 +6,27 @@
  * Chinese runs are found through positional character pairs, so matches are exact substrings; a
  * Latin/digit word matches words it starts (English: stems it starts; publisher/search.py stem).
  * The page's language comes from this script's ?lang= (the page's <html lang>, set in main.html).
- * Only what a query needs is fetched, once: pair and word shards, titles of the pages found, and the
- * texts of the first EXCERPTS pages (exact check and excerpt). fold, stem and hash mirror search.py. */
+ * Only what a query needs is fetched, once: pair and word shards, then the texts of the first FIRST
+ * pages (exact check, title, excerpt). Ranking (title matches first, then occurrences, then site order)
+ * comes from the postings alone: a title occupies positions below the manifest's title_span.
+ * RESULT lists every page found, so Material's count is exact; pages after the first FIRST are
+ * placeholders (a span naming page and query) that the page fills in as Material renders them, i.e. as
+ * the reader scrolls: partials/search-on-demand.html sends MORE with their page numbers, we read their
+ * titles (t*.json, TITLES_PER_FILE a file) and answer FILLED. fold, stem and hash mirror search.py. */
 "use strict"
 
-const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-const EXCERPTS = 10            /* Material shows ten results before the reader scrolls */
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3                    /* Material's */
+const MORE = "pub-search-more", FILLED = "pub-search-filled"          /* ours: placeholders (Material ignores them) */
+const FIRST = 10               /* Material shows ten results before the reader scrolls: these come complete */
+const AHEAD = 8                /* titles of the next results are read as soon as the first ones are answered */
 const BEFORE = 40, AFTER = 110 /* characters of an excerpt around its first match */
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g
 const WORD = /[a-z0-9]+/g
 const SEARCH_DIR = new URL("../search/", self.location.href)  /* this file is assets/search-worker.*.js */
 
-let index = null      /* {base, pages, pairs, singles, words, titles, stem} of the page's language */
+let index = null      /* {base, pages, pairs, singles, words, titles, title_span, stem} of the page's language */
 let latest = 0        /* number of the newest query: older answers arriving late are dropped */
+let answered = null   /* {number, words} of the newest answer: its placeholders are filled with these words */
 const files = new Map()
 
 function fold(text) {
@@ -84,7 +92,7 @@ function positional(flat) {
   return pages
 }
 
-function pageSet(gaps) {
+function pageSet(gaps = []) {
   const pages = new Set()
   let page = 0
   for (const gap of gaps) pages.add(page += gap)
@@ -100,11 +108,12 @@ function segments(word) {
   return found.sort((a, b) => a.offset - b.offset)
 }
 
-/* Map(page → start positions of the segment) or, for a lone Chinese character, Set(page) */
+/* Map(page → start positions of the segment) or, for a lone Chinese character, {pages, titled} (Sets of pages) */
 async function occurrences(segment) {
   if (segment.kind === "han" && segment.text.length === 1) {
     const shard = await load(`u${fnv1a(segment.text) & (index.singles - 1)}.json`)
-    return pageSet(shard[segment.text] || [])
+    const [pages, titled] = shard[segment.text] || [[], []]
+    return {pages: pageSet(pages), titled: pageSet(titled)}
   }
   if (segment.kind === "han") {
     const pairs = []
@@ -139,14 +148,15 @@ async function occurrences(segment) {
   return result
 }
 
-/* Map(page → how often the word occurs) for one space-separated query word; null if it has no segment */
+/* For one space-separated query word: {counts: Map(page → how often it occurs), titled: Set(pages whose title
+   holds it)}; null if the word has no segment the index knows */
 async function matchWord(word) {
   const parts = segments(word)
   if (!parts.length) return null
   const found = await Promise.all(parts.map(occurrences))
   let starts = null, filters = []
   parts.forEach((part, i) => {
-    if (found[i] instanceof Set) { filters.push(found[i]); return }
+    if (!(found[i] instanceof Map)) { filters.push(found[i]); return }
     const shifted = new Map()
     for (const [page, positions] of found[i]) shifted.set(page, positions.map(p => p - part.offset))
     if (starts === null) { starts = shifted; return }
@@ -160,14 +170,20 @@ async function matchWord(word) {
     starts = next
   })
   const counts = new Map()
-  if (starts === null) {
-    for (const page of filters[0]) counts.set(page, 1)
-  } else {
-    for (const [page, positions] of starts) counts.set(page, positions.length)
+  let titled
+  if (starts === null) {  /* lone characters only: in the title if all of them are */
+    for (const page of filters[0].pages) counts.set(page, 1)
+    titled = new Set([...filters[0].titled].filter(page => filters.every(filter => filter.titled.has(page))))
+  } else {  /* a match starting in the title ends there: a line break follows the title */
+    titled = new Set()
+    for (const [page, positions] of starts) {
+      counts.set(page, positions.length)
+      if (positions[0] < index.title_span) titled.add(page)
+    }
   }
   for (const filter of filters)
-    for (const page of [...counts.keys()]) if (!filter.has(page)) counts.delete(page)
-  return counts
+    for (const page of [...counts.keys()]) if (!filter.pages.has(page)) counts.delete(page)
+  return {counts, titled}
 }
 
 function escapeHTML(text) {
@@ -224,36 +240,46 @@ function pageItems(url, sections, words, terms) {
   return items
 }
 
-async function search(query) {
+/* Material's items for one query: the first FIRST pages complete, then a placeholder per page */
+async function search(query, number) {
   const raw = query.trim().split(/\s+/).filter(Boolean)
   const matched = (await Promise.all(raw.map(fold).map(matchWord))).filter(Boolean)
   if (!matched.length) return []
   /* what pages hold literally (English: the stem, which every relative of the word starts with) */
   const words = raw.map(fold).map(word => index.stem ? word.split(/([a-z]+)/).map(stem).join("") : word)
-  let pages = [...matched[0].keys()].filter(page => matched.every(counts => counts.has(page)))
-  const often = page => matched.reduce((sum, counts) => sum + counts.get(page), 0)
-  /* start on the texts the first results will most likely need while their titles load (one round trip
-     less; a page that a title match then pushes out costs a few KB) */
-  ;[...pages].sort((a, b) => often(b) - often(a) || a - b).slice(0, EXCERPTS).forEach(page => load(`p${page}.json`))
-  const chunks = [...new Set(pages.map(page => Math.floor(page / index.titles)))]
-  const titleFiles = new Map(await Promise.all(chunks.map(async chunk => [chunk, await load(`t${chunk}.json`)])))
-  const entry = page => titleFiles.get(Math.floor(page / index.titles))[page % index.titles]
-  const inTitle = page => words.filter(word => fold(entry(page)[1]).includes(word)).length
-  const rank = new Map(pages.map(page => [page, [inTitle(page), often(page)]]))
+  const pages = [...matched[0].counts.keys()].filter(page => matched.every(word => word.counts.has(page)))
+  const rank = new Map(pages.map(page => [page, [
+    matched.filter(word => word.titled.has(page)).length,              /* words in the title */
+    matched.reduce((sum, word) => sum + word.counts.get(page), 0)]]))  /* occurrences */
   pages.sort((a, b) => rank.get(b)[0] - rank.get(a)[0] || rank.get(b)[1] - rank.get(a)[1] || a - b)
   const terms = Object.fromEntries(raw.map(word => [word, true]))
-  const shown = pages.slice(0, EXCERPTS)
+  const shown = pages.slice(0, FIRST)
   const texts = await Promise.all(shown.map(page => load(`p${page}.json`)))
   const items = []
-  shown.forEach((page, i) => {
-    const found = pageItems(entry(page)[0], texts[i], words, terms)
+  texts.forEach(({url, sections}) => {
+    const found = pageItems(url, sections, words, terms)
     if (found) items.push(found)
   })
-  for (const page of pages.slice(EXCERPTS)) {
-    const [url, title] = entry(page)
-    items.push([{location: url, title: highlight(title, words), text: "", score: 2, terms}])
-  }
+  for (const page of pages.slice(FIRST))
+    items.push([{location: "", title: `<span data-pub-more="${page}" data-pub-query="${number}">…</span>`,
+                 text: "", score: 2, terms}])
+  if (number === latest) answered = {number, words}  /* an older query finishing late must not take its place */
+  pages.slice(FIRST, FIRST + AHEAD).forEach(page => titleOf(page).catch(() => {}))
   return items
+}
+
+async function titleOf(page) {
+  return (await load(`t${Math.floor(page / index.titles)}.json`))[page % index.titles]
+}
+
+/* [page, location, highlighted title] of the placeholders the page asks for (those of the newest answer) */
+async function fill(number, pages) {
+  if (!answered || answered.number !== number) return []
+  const {words} = answered
+  return Promise.all(pages.map(async page => {
+    const [url, title] = await titleOf(page)
+    return [page, url, highlight(title, words)]
+  }))
 }
 
 function choose(config) {
@@ -274,10 +300,18 @@ addEventListener("message", async event => {
     const number = ++latest
     let items = []
     try {
-      items = index ? await search(String(message.data || "")) : []
+      items = index ? await search(String(message.data || ""), number) : []
     } catch (error) {
       console.warn("search failed:", error)
     }
     if (number === latest) postMessage({type: RESULT, data: {items}})
+  } else if (message.type === MORE) {
+    const {query, pages} = message.data
+    try {
+      const found = await fill(query, pages.map(Number).filter(page => page >= 0 && page < index.pages))
+      if (found.length) postMessage({type: FILLED, data: {query, found}})
+    } catch (error) {
+      console.warn("search titles failed:", error)
+    }
   }
 })
