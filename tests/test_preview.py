@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -52,11 +53,13 @@ def wait_for(condition, seconds: float, what: str) -> float:
 
 
 @contextlib.contextmanager
-def preview(project: Path) -> Iterator[str]:
-    port = free_port()
+def preview(project: Path, port: int | None = None, temporary: Path | None = None) -> Iterator[str]:
+    """`build.py serve` on `project`; `temporary`: where it makes its site folder."""
+    port = port or free_port()
+    folder = {"TMPDIR": str(temporary)} if temporary else {}
     server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+                              env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **folder})
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: "<html" in get(base), 120, "the preview answers")
@@ -131,3 +134,37 @@ def test_editing_a_content_page_twice_while_the_preview_runs(project: Path) -> N
             about.write_text(original + f"\n{round_}补充的一句话。\n", encoding="utf-8")
             wait_for(lambda: f"{round_}补充的一句话" in get(base + "about/"), 15, f"the {round_} edit shows")
             assert MARK not in get(base + "about/")
+
+
+def _preview_pages(base: str) -> dict[str, str]:
+    """Every page the preview lists in its sitemap, and its search index, as served (reload script cut)."""
+    urls = re.findall(r"<loc>([^<]+)</loc>", get(base + "sitemap.xml"))
+    assert len(urls) > 50, urls
+    pages = {url.removeprefix(base): get(url) for url in urls}
+    pages["search/search_index.json"] = get(base + "search/search_index.json")
+    return {path: re.sub(r"livereload\(\d+, \d+\)", "", body) for path, body in pages.items()}
+
+
+def test_a_save_renders_again_only_what_it_changed_and_the_preview_equals_a_fresh_one(project: Path,
+                                                                                     tmp_path: Path) -> None:
+    case = project / CASE
+    ambassador = sorted((project / "cases/ambassadors").glob("*.yaml"))[0]
+    port = free_port()  # both previews on one address: QR codes and share links name it
+    with preview(project, port, tmp_path) as base:
+        gone = base + "ambassadors/" + ambassador.stem + "/"
+        assert MARK not in get(gone) and get(gone) != get(base + "no/such/page/")
+        ambassador.unlink()  # a page fewer: every page is rendered again, and the old one is gone
+        wait_for(lambda: get(gone) == get(base + "no/such/page/"), 15, "the removed entry's page is gone")
+        site = next(tmp_path.glob("publisher-preview-*"))
+        untouched = site / "ambassadors" / sorted((project / "cases/ambassadors").glob("*.yaml"))[0].stem / "index.html"
+        written = untouched.stat().st_mtime_ns
+        case.write_text(case.read_text(encoding="utf-8").replace(TITLE, "先诊疗后付费，改过的标题"), encoding="utf-8")
+        wait_for(lambda: "改过的标题" in get(base + CASE_PAGE), 15, "the edited title shows")
+        assert "改过的标题" in get(base + "2022/top-cases/")  # the ranking that lists it, rendered again too
+        assert untouched.stat().st_mtime_ns == written  # a page the edit does not change is left as it was
+        edited = _preview_pages(base)
+    with preview(project, port) as base:  # a preview started on the same entries
+        fresh = _preview_pages(base)
+    assert edited.keys() == fresh.keys()
+    differing = [path for path in fresh if edited[path] != fresh[path]]
+    assert not differing, differing
