@@ -71,8 +71,6 @@ class LiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
-            if (tag, name, value) == ("link", "onload", "this.media='all'"):
-                continue  # our own: the full stylesheet loads without blocking the first paint (critical_css.py)
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
             if name in ("href", "src") and value and value.strip().lower().startswith(("javascript:", "data:text")):
