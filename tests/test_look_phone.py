@@ -42,3 +42,28 @@ def test_hand_written_page_shares_a_qr_code_of_its_own_address(phone, site, path
     assert canonical.endswith(path) and canonical in block.inner_text()  # the address shown beside it
     decoded = [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(code.screenshot())))]
     assert decoded == [canonical]
+
+
+@pytest.mark.parametrize("path", ["", "2022/top-cases/", "about/"])
+def test_header_is_complete_before_materials_bundle_runs(phone, site, path):  # noqa: F811
+    """The first paint may come before Material's script has run (a slow phone, a slow network). Its header
+    already holds the search button, so nothing in it moves when the script arrives: no layout shift."""
+    phone.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())  # the script never arrives
+    goto(phone, site, path)
+    assert "no-js" not in phone.evaluate("document.documentElement.className")
+    search = phone.locator(".md-header label.md-header__button[for=__search]")
+    assert search.is_visible()
+    switch = phone.locator(".md-header .pub-lang-switch").bounding_box()
+    assert switch["x"] + switch["width"] <= search.bounding_box()["x"] + 1  # beside it, where it stays
+
+
+def test_without_javascript_the_header_hides_the_search_button(chromium_browser, site):  # noqa: F811
+    context = chromium_browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                           java_script_enabled=False)
+    try:
+        page = context.new_page()
+        goto(page, site, "")
+        assert "no-js" in page.evaluate("document.documentElement.className")
+        assert not page.locator(".md-header label.md-header__button[for=__search]").is_visible()  # it could not search
+    finally:
+        context.close()
