@@ -71,7 +71,7 @@ def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None, st
             return 1
         fresh = sitedir.fresh_folder(site_dir)
         try:
-            build_site(root, fresh, site_url)
+            build_site(root, fresh, site_url, catalog)
         except BaseException as error:  # noqa: BLE001 — whatever stops the build, the old site stays
             shutil.rmtree(fresh, ignore_errors=True)
             if not isinstance(error, Exception) or os.environ.get("PUBLISHER_DEBUG"):

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import offline
+
 # what Material's JavaScript adds at once, before the full sheets have arrived: its rules must be inline
 ALWAYS_PRESENT = frozenset({"js", "md-header--shadow"})
 _LINK = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*>""", re.I)
@@ -254,12 +256,19 @@ def page_names(page_html: str) -> frozenset[str]:
 
 
 class Stylesheets:
-    """The site's own stylesheets, each parsed once, and the subsets already made from them."""
+    """The site's own stylesheets, each parsed once, and the subsets already made from them: pages of one
+    kind share their relevant names, so each subset is made once per build."""
 
-    def __init__(self, site_dir: Path, base_path: str):
-        self.site_dir = site_dir
+    def __init__(self, site_dir: Path, site_url: str | None = None):
+        """`site_url`'s path resolves absolute links (404.html has them); its address is the site's own
+        (a url() to anywhere else is neutralised, as in the published sheets)."""
+        self.site_dir = site_dir.resolve()
+        base_path = urllib.parse.urlsplit(site_url or "/").path
         self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self.own = (site_url or "").rstrip("/") + "/" if site_url else ""
         self._parsed: dict[Path, tuple[tuple[Rule, ...], frozenset[str]]] = {}
+        self._found: dict[Path, bool] = {}
+        self._subsets: dict[tuple[tuple[Path, ...], tuple[frozenset[str], ...]], str] = {}
 
     def resolve(self, page: Path, href: str) -> Path | None:
         parts = urllib.parse.urlsplit(href)
@@ -273,12 +282,14 @@ class Stylesheets:
         else:
             target = page.parent / path
         target = Path(os.path.normpath(target))
-        return target if target.is_file() and self.site_dir in target.parents else None
+        if target not in self._found:
+            self._found[target] = target.is_file() and self.site_dir in target.parents
+        return target if self._found[target] else None
 
     def rules(self, path: Path) -> tuple[tuple[Rule, ...], frozenset[str]]:
         """A sheet's rules, and every class and id it names (a page's other names cannot matter)."""
         if path not in self._parsed:
-            css = _SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+            css = offline.neutralise_text(_SOURCE_MAP.sub("", path.read_text(encoding="utf-8")), ".css", self.own)
             rules = parse(css)
             named = {kind + name.replace("\\", "") for kind, name in _SELECTOR_NAME.findall(css)}
             self._parsed[path] = (rules, frozenset(named | {word.lower() for word in _WORD.findall(css)}))
@@ -286,47 +297,43 @@ class Stylesheets:
 
     def critical(self, sheets: tuple[Path, ...], names: frozenset[str]) -> str:
         relevant = tuple(names & self.rules(sheet)[1] for sheet in sheets)
-        return _critical(self, sheets, relevant)
+        if (sheets, relevant) not in self._subsets:
+            # custom properties are pruned over all sheets together: publisher.css sets colours main.css reads
+            kept = [rule for sheet, names in zip(sheets, relevant) for rule in _kept(self.rules(sheet)[0], names)]
+            self._subsets[sheets, relevant] = _text(_without_unused_properties(kept))
+        return self._subsets[sheets, relevant]
 
-
-@lru_cache(maxsize=512)
-def _critical(stylesheets: Stylesheets, sheets: tuple[Path, ...], names: tuple[frozenset[str], ...]) -> str:
-    # pages of one kind share their relevant names: each subset is made once per build. Custom properties
-    # are pruned over all sheets together: publisher.css sets colours that main.css reads.
-    kept = [rule for sheet, sheet_names in zip(sheets, names) for rule in _kept(stylesheets.rules(sheet)[0], sheet_names)]
-    return _text(_without_unused_properties(kept))
-
-
-def rewrite_page(page_html: str, page: Path, stylesheets: Stylesheets) -> str:
-    """The page with its critical CSS inline and its own stylesheets loaded without blocking."""
-    links = [(match, stylesheets.resolve(page, html.unescape(_HREF.search(match.group()).group(1))))
-             for match in _LINK.finditer(page_html) if _HREF.search(match.group()) and not _MEDIA.search(match.group())]
-    links = [(match, sheet) for match, sheet in links if sheet is not None]
-    if not links:
-        return page_html
-    css = stylesheets.critical(tuple(sheet for _, sheet in links), page_names(page_html))
-    out, last = [], 0
-    for number, (match, _) in enumerate(links):
-        tag = match.group()
-        out.append(page_html[last:match.start()])
-        if number == 0:
-            out.append("<style>" + css.replace("</", "<\\/") + "</style>")
-        out.append(tag[:-1].rstrip("/ ") + ' media="print" data-pub-deferred>' + f"<noscript>{tag}</noscript>")
-        last = match.end()
-    out.append(APPLY_DEFERRED + page_html[last:])
-    return "".join(out)
+    def rewrite(self, page_html: str, page: Path) -> str:
+        """The page (to be written at `page`) with its critical CSS inline and its own stylesheets loaded
+        without blocking."""
+        links = [(match, self.resolve(page, html.unescape(_HREF.search(match.group()).group(1))))
+                 for match in _LINK.finditer(page_html)
+                 if _HREF.search(match.group()) and not _MEDIA.search(match.group())]
+        links = [(match, sheet) for match, sheet in links if sheet is not None]
+        if not links:
+            return page_html
+        css = self.critical(tuple(sheet for _, sheet in links), page_names(page_html))
+        out, last = [], 0
+        for number, (match, _) in enumerate(links):
+            tag = match.group()
+            out.append(page_html[last:match.start()])
+            if number == 0:
+                out.append("<style>" + css.replace("</", "<\\/") + "</style>")
+            out.append(tag[:-1].rstrip("/ ") + ' media="print" data-pub-deferred>' + f"<noscript>{tag}</noscript>")
+            last = match.end()
+        out.append(APPLY_DEFERRED + page_html[last:])
+        return "".join(out)
 
 
 def inline_critical_css(site_dir: Path, site_url: str | None = None) -> int:
-    """Rewrite every HTML page under `site_dir`; `site_url`'s path resolves absolute links (404.html has
-    them). Returns how many pages were rewritten."""
-    stylesheets = Stylesheets(site_dir.resolve(), urllib.parse.urlsplit(site_url or "/").path)
+    """Rewrite every HTML page of a written site in place (the build rewrites each page before writing
+    it: `Stylesheets.rewrite`). Returns how many pages were rewritten."""
+    stylesheets = Stylesheets(site_dir, site_url)
     done = 0
-    for page in sorted(site_dir.resolve().rglob("*.html")):
+    for page in sorted(stylesheets.site_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        rewritten = rewrite_page(text, page, stylesheets)
+        rewritten = stylesheets.rewrite(text, page)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
             done += 1
-    _critical.cache_clear()
     return done

@@ -9,8 +9,8 @@ Events, in the order MkDocs calls them:
   on_page_context  English pages get that navigation and the English site name
   on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised
   on_env           the fingerprinted names and which pages exist in which language
-  on_post_build    neutralise other hosts' URLs in Material's JS, write the search index, inline
-                   critical CSS; drop the Build
+  on_post_page     each page (and 404.html, on_post_template) gets its critical CSS inline
+  on_post_build    neutralise other hosts' URLs in Material's JS, write the search index; drop the Build
 
 `build_site()` and `serve_site()` are what `build.py` calls. Nothing else in the package imports
 MkDocs, so a builder that reads the same config (ProperDocs, the maintained continuation of
@@ -28,7 +28,8 @@ import os
 import posixpath
 import sys
 import tempfile
-from dataclasses import dataclass
+import types
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -42,7 +43,9 @@ from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 
 from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
+from publisher.catalog import Catalog  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
+from publisher.render import CompiledOnce  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # named by content: a host may cache them for a year
 
@@ -52,11 +55,14 @@ class _Session:
     """What this process's MkDocs run knows: whether it serves, and the current build."""
 
     serving: bool = False
+    checked: Catalog | None = None  # entries build.py has just read and checked: on_config need not read them again
+    compiled: CompiledOnce = field(default_factory=CompiledOnce)  # templates, compiled once per process
     build: pipeline.Build | None = None  # made in on_config, dropped after on_post_build
     html: dict[str, str] | None = None  # source file → finished HTML of each generated page
     fingerprinted: dict[str, str] | None = None  # asset → its name with a content hash
     english_nav: Navigation | None = None  # the English edition's navigation (on_nav)
     english_config: MkDocsConfig | None = None  # the config English pages see (site name, footer, nav)
+    stylesheets: critical_css.Stylesheets | None = None  # each page's critical CSS (not in the preview)
 
 
 _session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
@@ -69,12 +75,13 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = Path(config.config_file_path).resolve().parent
     try:
-        build = pipeline.prepare(root, site_url=config.site_url or None)
+        build = pipeline.prepare(root, site_url=config.site_url or None, catalog=_session.checked,
+                                 compiled=_session.compiled)
     except ContentError as error:
         raise PluginError("\n" + error.report("zh", root)) from error
     except pipeline.TemplateFailure as error:
         raise PluginError(str(error)) from error
-    _session.build = build
+    _session.build, _session.checked = build, None
     _session.html = {page.source: page.html for page in build.pages}
     if config.nav is None:
         config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
@@ -151,10 +158,27 @@ def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Fi
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     names = _session.fingerprinted or {}
+    env.bytecode_cache = _session.compiled  # the preview compiles Material's templates once, not on every save
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
     # which pages exist in which language: the language switch, hreflang and sitemap alternates
     env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
+    if not _session.serving:  # first paint on a phone (issue 13); the preview is local, and looks the same without
+        _session.stylesheets = critical_css.Stylesheets(Path(config.site_dir), config.site_url)
     return env
+
+
+def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
+    return _with_critical_css(output, page.file.dest_uri, config)
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    return _with_critical_css(output_content, template_name, config)  # 404.html
+
+
+def _with_critical_css(html: str, site_path: str, config: MkDocsConfig) -> str:
+    if _session.stylesheets is None or not site_path.endswith(".html"):
+        return html
+    return _session.stylesheets.rewrite(html, Path(config.site_dir) / site_path)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -162,7 +186,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / search.INDEX_FILE
     if path.exists():  # Material's search plugin wrote its entries: index them our way (issue 12)
         search.write_index(Path(config.site_dir), json.loads(path.read_text(encoding="utf-8")).get("docs", []))
-    critical_css.inline_critical_css(Path(config.site_dir), config.site_url)  # issue 13: CSS inline, first paint
     _drop()
 
 
@@ -179,7 +202,8 @@ def _current() -> pipeline.Build:
 def _drop() -> None:
     if _session.build is not None:
         _session.build.close()
-    _session.build = _session.html = _session.fingerprinted = _session.english_nav = _session.english_config = None
+    _session.build = _session.checked = _session.html = _session.fingerprinted = None
+    _session.english_nav = _session.english_config = _session.stylesheets = None
 
 
 def _leave_chinese_segmentation_to_us() -> None:
@@ -201,8 +225,9 @@ class BuildFailed(Exception):
     """MkDocs stopped; what went wrong has been logged."""
 
 
-def build_site(root: Path, site_dir: Path, site_url: str | None = None) -> None:
-    """Build the site of `root` into `site_dir` (strict: any warning fails the build)."""
+def build_site(root: Path, site_dir: Path, site_url: str | None = None, checked: Catalog | None = None) -> None:
+    """Build the site of `root` into `site_dir` (strict: any warning fails the build); `checked`: the
+    entries, read and checked just before."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -210,8 +235,10 @@ def build_site(root: Path, site_dir: Path, site_url: str | None = None) -> None:
     _quiet_logging(logging.WARNING)
     overrides = {"site_url": site_url} if site_url else {}
     try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True, **overrides)
+        _session_of(config).checked = checked
         with _build_date(pipeline.source_date_epoch(root)):
-            build(load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True, **overrides))
+            build(config)
     except (Abort, ConfigurationError) as error:
         raise BuildFailed(str(error)) from None
 
@@ -238,8 +265,10 @@ def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_pag
 
     def builder(config: MkDocsConfig | None = None) -> None:
         try:
-            pipeline.load(root)  # the entries first: their problems are the ones editors make
-            build(config or fresh_config(), serve_url=serve_url)
+            checked = pipeline.load(root)  # the entries first: their problems are the ones editors make
+            config = config or fresh_config()
+            _session_of(config).checked = checked
+            build(config, serve_url=serve_url)
         except Exception as error:  # noqa: BLE001 — whatever failed is shown in the browser, never a hang
             write_problem_site(site_dir, problem_page(_cause(error)))
             with contextlib.suppress(OSError):  # the form editor stays reachable while the entries are broken
@@ -262,6 +291,15 @@ def serve_site(root: Path, host: str, port: int, open_browser: bool, problem_pag
     finally:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _session_of(config: MkDocsConfig) -> _Session:
+    """The session of this hook as MkDocs runs it: MkDocs loads hooks by path, as a module apart from the
+    `publisher.mkdocs_hook` that build.py imports, and keeps that module for the whole process."""
+    for plugin in config.plugins.values():
+        if isinstance(plugin, types.ModuleType) and hasattr(plugin, "_session"):
+            return plugin._session
+    raise PluginError("publisher/mkdocs_hook.py is not listed under hooks: in mkdocs.yml")
 
 
 def _cause(error: BaseException) -> Exception:

@@ -17,7 +17,7 @@ import jinja2
 from . import cards, content_pages, media_variants, social, urls
 from .catalog import Catalog
 from .problems import ContentError, Problem
-from .render import Page, render_pages
+from .render import CompiledOnce, Page, render_pages
 from .store import Store
 from .validate import build_catalog
 
@@ -54,13 +54,16 @@ def load(root: Path) -> Catalog:
     return build_catalog(root / CASES_DIR)
 
 
-def prepare(root: Path, site_url: str | None = None) -> Build:
+def prepare(root: Path, site_url: str | None = None, *, catalog: Catalog | None = None,
+            compiled: CompiledOnce | None = None) -> Build:
     """The whole build before MkDocs: entries, pages and, with a `site_url`, what sharing needs.
-    Raises ContentError (entries, or a hand-written page in a generated page's place) or TemplateFailure."""
-    catalog = load(root)
+    `catalog`: the entries, when the caller has just read and checked them; `compiled`: templates
+    compiled by an earlier build of this process (the preview's). Raises ContentError (entries, or a
+    hand-written page in a generated page's place) or TemplateFailure."""
+    catalog = catalog or load(root)
     media = media_variants.describe(catalog.media, root / CASES_DIR)  # issue 13: picture sizes, audio formats
     try:
-        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, media)
+        pages = render_pages(catalog, root / TEMPLATES_DIR, site_url, media, compiled)
     except jinja2.TemplateError as error:
         raise TemplateFailure(_describe_template_error(error, root)) from None
     clashes = page_clashes(root / CONTENT_DIR, {page.url for page in pages})

@@ -279,8 +279,9 @@ class Renderer:
 
 class CompiledOnce(jinja2.BytecodeCache):
     """Compiled templates, in memory, shared by the languages' environments: each template is compiled
-    once per build, not once per language (compiling was a tenth of the demo's build). Jinja hands
-    back only code whose template source has the same checksum."""
+    once per build, not once per language (compiling was a tenth of the demo's build), and the preview
+    keeps them between rebuilds. Jinja hands back only code whose template source has the same checksum,
+    so an edited template is compiled again."""
 
     def __init__(self) -> None:
         self.code: dict[str, tuple[str, object]] = {}
@@ -295,9 +296,9 @@ class CompiledOnce(jinja2.BytecodeCache):
 
 
 def render_pages(catalog: Catalog, templates_dir: Path, site_url: str | None = None,
-                 media: MediaSet | None = None) -> list[Page]:
+                 media: MediaSet | None = None, compiled: CompiledOnce | None = None) -> list[Page]:
     """Every page of the site, in a stable order: the Chinese edition, then the English one under en/;
     `media` (media_variants.describe): picture sizes, audio files."""
-    compiled = CompiledOnce()
+    compiled = compiled or CompiledOnce()
     return [page for lang in i18n.LANGUAGES
             for page in Renderer(catalog, templates_dir, site_url, lang, media, compiled).pages()]

@@ -6,9 +6,11 @@ built and once with the full stylesheets blocked, and compares the first screens
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
 from browser_support import open_page
 from publisher.critical_css import inline_critical_css, page_names, parse, selector_matches_names, subset
@@ -86,6 +88,15 @@ def test_first_screen_needs_nothing_but_the_inline_css(chromium_browser, site): 
                 shots.append((page.screenshot(), sheets))
         (full, full_sheets), (inline_only, _) = shots
         assert full_sheets >= 2, f"{path or 'home'}: the full stylesheets did not load"
-        if full != inline_only:
+        if not _same_screen(full, inline_only):
             different.append(path or "home")
     assert not different, f"first screens that differ without the full stylesheets: {different}"
+
+
+def _same_screen(one: bytes, other: bytes) -> bool:
+    """Equal to the eye: Chromium may antialias a rounded corner one or two levels apart between two
+    loads of the same page; a rule missing from the inline CSS changes colours or moves things."""
+    first, second = (Image.open(io.BytesIO(shot)).convert("RGB") for shot in (one, other))
+    if first.size != second.size:
+        return False
+    return max(high for _, high in ImageChops.difference(first, second).getextrema()) <= 8
