@@ -5,7 +5,8 @@
     .venv/bin/python bench/lighthouse.py --runs 5 --pages home,case
 
 Prints, per page, the median performance and accessibility scores and Largest Contentful Paint of
-`--runs` runs (and each run's figures), and the failing accessibility audits. A benchmark: it measures
+`--runs` runs (and each run's figures), the failing accessibility audits, and the machine's 1-minute load
+average when the page's runs ended (Lighthouse's CPU-bound figures depend on it). A benchmark: it measures
 and exits 0 whatever the scores. On a shared 2-core machine Lighthouse's CPU rating swings widely from
 run to run, hence medians.
 
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="a built site (default: build the demo into a temporary copy)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", default=",".join(PAGES), help=f"comma-separated, of: {', '.join(PAGES)}")
+    parser.add_argument("--keep", type=Path, help="keep each run's JSON report in this folder, to read its audits")
     args = parser.parse_args(argv)
     ensure_lighthouse()
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
@@ -143,17 +145,20 @@ def main(argv: list[str] | None = None) -> int:
         server = QuietServer(("127.0.0.1", 0), gzip_handler(site))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        print(f"{'page':<11} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'FCP s':>6} {'TBT ms':>7} {'CLS':>6}   "
+        reports = args.keep.resolve() if args.keep else Path(scratch)
+        reports.mkdir(parents=True, exist_ok=True)
+        print(f"{'page':<11} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'FCP s':>6} {'TBT ms':>7} {'CLS':>6} {'load':>5}   "
               "runs (perf/a11y/LCP)   failing a11y audits")
         try:
             for name in args.pages.split(","):
-                runs = [run_lighthouse(base + PAGES[name], Path(scratch) / f"{name}-{i}.json") for i in range(args.runs)]
+                runs = [run_lighthouse(base + PAGES[name], reports / f"{name}-{i}.json") for i in range(args.runs)]
                 each = " ".join(f"{r['performance']}/{r['accessibility']}/{r['lcp_s']:.2f}" for r in runs)
                 failing = sorted({a for r in runs for a in r["failing_accessibility"]})
                 print(f"{name:<11} {statistics.median([r['performance'] for r in runs]):>5} "
                       f"{statistics.median([r['accessibility'] for r in runs]):>5} "
                       f"{statistics.median([r['lcp_s'] for r in runs]):>6.2f} {statistics.median([r['fcp_s'] for r in runs]):>6.2f} "
-                      f"{statistics.median([r['tbt_ms'] for r in runs]):>7.0f} {statistics.median([r['cls'] for r in runs]):>6.3f}   "
+                      f"{statistics.median([r['tbt_ms'] for r in runs]):>7.0f} {statistics.median([r['cls'] for r in runs]):>6.3f} "
+                      f"{os.getloadavg()[0]:>5.1f}   "
                       f"{each}   {', '.join(failing) or '-'}", flush=True)
         finally:
             server.shutdown()

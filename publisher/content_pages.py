@@ -6,7 +6,8 @@ extensions emit: permalinks of headings, admonitions, table alignment and attr_l
 values are escaped, because MkDocs and Material print page.meta and page titles into HTML as they are.
 Features that load code from another host (mermaid diagrams) are refused, with the page and line.
 
-`check_pages` runs with `build.py check`; `sanitise` and `escape_front_matter` run in the MkDocs hook.
+`check_pages` runs with `build.py check`; `sanitise` and `escape_front_matter` run in the MkDocs hook;
+`share_codes` in pipeline.prepare (each page's QR code, drawn like a generated page's).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 import nh3
 from markupsafe import escape
 
+from . import cards, urls
 from .problems import Problem
 from .render import _BODY_ATTRIBUTES, _BODY_TAGS
+from .store import Drawing
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ADMONITION_TYPES = {"note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success",
@@ -63,6 +66,17 @@ def _escaped(value: object) -> object:
     if isinstance(value, list):
         return [_escaped(item) for item in value]
     return value
+
+
+def share_codes(content_dir: Path, site_url: str) -> dict[str, Drawing]:
+    """The QR code of every hand-written page (site path → drawing): its share block shows one, as a
+    generated page's does (templates/theme/partials/pub-share.html)."""
+    codes = {}
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
+        page = urls.page_of(path.relative_to(content_dir).as_posix())
+        canonical = urls.absolute(site_url, page)
+        codes[urls.qr_code(page)] = Drawing(cards.qr_key(canonical), ".svg", cards.qr_svg, (canonical,))
+    return codes
 
 
 # --- what check reports ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import cards, media_variants, social, urls
+from . import cards, content_pages, media_variants, social, urls
 from .catalog import Catalog
 from .problems import ContentError, Problem
 from .render import CompiledOnce, Page, render_pages
@@ -73,6 +73,7 @@ def prepare(root: Path, site_url: str | None = None, *, catalog: Catalog | None 
     build.files = dict(media.as_is)  # media published as supplied; resized pictures and audio are drawn below
     if site_url:
         build.pages, drawings, build.generated = social.share(catalog, pages, site_url, cards.find_fonts())
+        drawings.update(content_pages.share_codes(root / CONTENT_DIR, site_url))  # issue 13: QR of hand-written pages
         build.store = Store(root / STORE_DIR)
         build.files.update(build.store.files({**drawings, **media.drawings}))
     return build

@@ -72,14 +72,33 @@ def test_every_picture_has_its_size_webp_and_jpeg_widths_and_every_file_exists(d
     assert uploads == []  # editors' full-size files are not published
 
 
-def test_only_an_entrys_head_picture_loads_at_once(demo_site: Path) -> None:
+def ranking_lead_picture(page: Tags) -> str | None:
+    """On a ranking page, the picture of its first card (a phone's first screen and its largest paint)."""
+    if not any(tag == "div" and "pub-ranking" in attrs.get("class", "").split() for tag, attrs in page.tags):
+        return None
+    in_first_card = False
+    for tag, attrs in page.tags:
+        if tag == "li":
+            if in_first_card:
+                return None
+            in_first_card = "pub-card" in attrs.get("class", "").split()
+        elif tag == "img" and in_first_card:
+            return attrs["src"]
+    return None
+
+
+def test_only_an_entrys_head_picture_and_a_rankings_lead_card_load_at_once(demo_site: Path) -> None:
+    leads = 0
     for url, page in built_pages(demo_site).items():
+        lead = ranking_lead_picture(page)
+        leads += lead is not None
         for img in page.all("img"):
             if "files/" not in img["src"]:
                 continue
-            head = "pub-visual--wide" in img["class"] or "pub-visual--portrait" in img["class"]
+            head = "pub-visual--wide" in img["class"] or "pub-visual--portrait" in img["class"] or img["src"] == lead
             assert (img.get("loading") == "lazy") != head, (url, img["class"])
             assert (img.get("fetchpriority") == "high") == head
+    assert leads >= 2  # the demo's case ranking and people ranking (both languages) open with a picture
 
 
 def test_audio_offers_ogg_and_aac_and_prints_its_duration(demo_site: Path) -> None:
