@@ -46,10 +46,12 @@ _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
 _WORD = re.compile(r"[a-zA-Z][\w-]*")
 _SOURCE_MAP = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")
-# applies each deferred sheet once it has loaded; a script rather than onload="…" attributes, so that no
-# page of ours carries an inline event handler (the safety tests treat every on… attribute as injected)
-APPLY_DEFERRED = ('<script>for(const l of document.querySelectorAll("link[data-pub-deferred]")){'
-                  'const all=()=>{l.media="all"};l.sheet?all():l.addEventListener("load",all)}</script>')
+# applies the deferred sheets together once all have loaded (one by one, main.css would briefly win over
+# publisher.css and the page would shift); a script rather than onload="…" attributes, so that no page
+# of ours carries an inline event handler (the safety tests treat every on… attribute as injected)
+APPLY_DEFERRED = ('<script>{const ls=[...document.querySelectorAll("link[data-pub-deferred]")];'
+                  'Promise.all(ls.map(l=>l.sheet?0:new Promise(r=>{l.addEventListener("load",r);'
+                  'l.addEventListener("error",r)}))).then(()=>{for(const l of ls)l.media="all"})}</script>')
 
 
 # --- reading CSS -----------------------------------------------------------------------------------------------
