@@ -4,7 +4,8 @@ Events, in the order MkDocs calls them:
   on_startup       note whether MkDocs serves (the preview also serves the form editor, /admin/)
   on_config        run the pipeline once (pipeline.prepare → one `Build`); fail early on bad entries
   on_files         hand MkDocs the generated pages, media, QR codes, share images, robots.txt and
-                   /admin/; fingerprint our own CSS and JS
+                   /admin/; fingerprint our own CSS and JS; in the preview, mark the pages a save left
+                   unchanged so that only the others are rendered again
   on_nav           the English edition's own navigation (pages under en/)
   on_page_context  English pages get that navigation and the English site name
   on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised
