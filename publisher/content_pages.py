@@ -18,9 +18,10 @@ from pathlib import Path
 import nh3
 from markupsafe import escape
 
-from . import cards, urls
+from . import urls
 from .problems import Problem
 from .render import _BODY_ATTRIBUTES, _BODY_TAGS
+from .social import qr_drawing
 from .store import Drawing
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -74,8 +75,7 @@ def share_codes(content_dir: Path, site_url: str) -> dict[str, Drawing]:
     codes = {}
     for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
         page = urls.page_of(path.relative_to(content_dir).as_posix())
-        canonical = urls.absolute(site_url, page)
-        codes[urls.qr_code(page)] = Drawing(cards.qr_key(canonical), ".svg", cards.qr_svg, (canonical,))
+        codes[urls.qr_code(page)] = qr_drawing(site_url, page)
     return codes
 
 

@@ -115,11 +115,16 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
         if card:
             drawings[image_path] = _image(card, font_id, fonts)
         if page.kind in SHAREABLE:
-            canonical = urls.absolute(site_url, page.url)
-            drawings[urls.qr_code(page.url)] = Drawing(cards.qr_key(canonical), ".svg", cards.qr_svg, (canonical,))
+            drawings[urls.qr_code(page.url)] = qr_drawing(site_url, page.url)
         shared.append(replace(page, head=_head(page, site, site_url, urls.absolute(site_url, image_path))))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(site_url, 'sitemap.xml')}\n"
     return shared, drawings, {"robots.txt": robots.encode("utf-8")}
+
+
+def qr_drawing(site_url: str, page: str) -> Drawing:
+    """The QR code that leads to `page` (a site path) at its published address."""
+    canonical = urls.absolute(site_url, page)
+    return Drawing(cards.qr_key(canonical), ".svg", cards.qr_svg, (canonical,))
 
 
 def _image(card: Card, font_id: str, fonts: Fonts | None) -> Drawing:
