@@ -50,7 +50,9 @@ class Store:
         intact: dict[str, bool] = {}  # key → its stored bytes still match their name (read once per key)
         for site_path, drawing in drawings.items():
             path = stored.get(drawing.key)
-            if path is not None and intact.setdefault(drawing.key, _intact(path)):
+            if path is not None and drawing.key not in intact:
+                intact[drawing.key] = _intact(path)
+            if path is not None and intact[drawing.key]:
                 found[site_path] = path
             else:
                 missing[site_path] = drawing
