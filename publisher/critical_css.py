@@ -2,13 +2,13 @@
 can use, and loads the full stylesheets without blocking rendering.
 
 Material's main.css is 137 KB, most of it for things a page of ours does not have (admonitions, code,
-tabs, search results …), and a stylesheet in <head> holds the first paint until it has arrived. After
-MkDocs has written the site, `inline_critical_css(site_dir)` rewrites every HTML page:
+tabs, search results …), and a stylesheet in <head> holds the first paint until it has arrived. As
+MkDocs writes each HTML page, the hook has `Stylesheets.rewrite` turn its stylesheet links into:
 
     <style>the rules of main.css and publisher.css whose classes and ids all occur in this page</style>
     <link rel="stylesheet" href="main.css" media="print" data-pub-deferred>   (the same files, loaded
     <noscript><link rel="stylesheet" href="main.css"></noscript>              after; a small script
-    <script>… media = "all" once each has loaded …</script>                   applies them)
+    <script>… media = "all" once all have loaded …</script>                   applies them)
 
 The full sheets stay in place, in the same order, so once loaded they change nothing that was already
 drawn; they bring what JavaScript needs later (search results, tooltips). A rule is kept when every
@@ -337,17 +337,3 @@ class Stylesheets:
             last = match.end()
         out.append(APPLY_DEFERRED + page_html[last:])
         return "".join(out)
-
-
-def inline_critical_css(site_dir: Path, site_url: str | None = None) -> int:
-    """Rewrite every HTML page of a written site in place (the build rewrites each page before writing
-    it: `Stylesheets.rewrite`). Returns how many pages were rewritten."""
-    stylesheets = Stylesheets(site_dir, site_url)
-    done = 0
-    for page in sorted(stylesheets.site_dir.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        rewritten = stylesheets.rewrite(text, page)
-        if rewritten != text:
-            page.write_text(rewritten, encoding="utf-8")
-            done += 1
-    return done

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from browser_support import open_page
-from publisher.critical_css import inline_critical_css, page_names, parse, selector_matches_names, subset
+from publisher.critical_css import Stylesheets, page_names, parse, selector_matches_names, subset
 from test_browser import PAGES, goto, site  # noqa: F401
 
 NAMES = frozenset({".md-typeset", ".pub-card", "#main", "html", "body", "div", "p", "a"})
@@ -52,13 +52,13 @@ def test_pages_get_their_rules_inline_and_load_the_sheets_without_blocking(tmp_p
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "main.css").write_text(".used{color:red}.unused{color:blue}", encoding="utf-8")
     (tmp_path / "sub").mkdir()
-    page = tmp_path / "sub" / "index.html"
-    page.write_text('<html><head><link rel="stylesheet" href="../assets/main.css"></head>'
-                    '<body class="used"></body></html>', encoding="utf-8")
+    page = tmp_path / "sub" / "index.html"  # where the page will be written: its links resolve from there
+    written = ('<html><head><link rel="stylesheet" href="../assets/main.css"></head>'
+               '<body class="used"></body></html>')
 
-    assert inline_critical_css(tmp_path, "https://example.org/") == 1
+    html = Stylesheets(tmp_path, "https://example.org/").rewrite(written, page)
 
-    html = page.read_text(encoding="utf-8")
+    assert html != written
     assert "<style>.used{color:red}</style>" in html and ".unused" not in html
     assert '<link rel="stylesheet" href="../assets/main.css" media="print" data-pub-deferred>' in html
     assert " onload=" not in html  # applied by one script, not by inline event handlers
