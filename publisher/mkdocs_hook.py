@@ -134,13 +134,14 @@ def _rebuild_only_what_changed(files: Files, config: MkDocsConfig, build: pipeli
     """The preview: mark generated pages the last build wrote as they are now, so MkDocs' dirty build
     skips them; or empty the folder for a full build."""
     pages = {page.source: _digest(page.front_matter(), page.html) for page in build.pages}
-    page_urls = [file.url for file in files.documentation_pages()]
+    documents = files.documentation_pages()
+    page_urls = [file.url for file in documents]
     now = _Preview(_frame(config, build, page_urls), pages, page_urls)
     before = _session.preview
     if before is None or before.frame != now.frame:
         utils.clean_directory(config.site_dir)
         return now
-    for file in files.documentation_pages():
+    for file in documents:
         if file.src_uri not in pages:  # hand-written: read again (the navigation shows its title from the page)
             file.is_modified = lambda: True  # type: ignore[method-assign]
         elif before.pages.get(file.src_uri) == pages[file.src_uri]:
