@@ -52,13 +52,9 @@ class RawEntry:
 # --- where files go ------------------------------------------------------------------
 
 
-def classify(path: Path, cases_dir: Path) -> tuple[str, int | None] | None:
-    """Kind and edition year of an entry file from its place under `cases/`, or None if misplaced."""
-    return classify_place(path.relative_to(cases_dir).parts)
-
-
 def classify_place(parts: tuple[str, ...]) -> tuple[str, int | None] | None:
-    """`classify` for a path already made relative to `cases/`, as its parts."""
+    """Kind and edition year of an entry file from its place under `cases/` (its relative path's parts),
+    or None if misplaced."""
     if parts == ("site.yaml",):
         return "site", None
     if len(parts) == 2 and parts[0] == "ambassadors":
@@ -68,11 +64,6 @@ def classify_place(parts: tuple[str, ...]) -> tuple[str, int | None] | None:
         if kind:
             return kind, int(parts[0])
     return None
-
-
-def discover(cases_dir: Path) -> list[Path]:
-    """Every entry file under `cases/`, in a stable order (builds must be reproducible)."""
-    return survey(cases_dir)[0]
 
 
 # Files editors' tools leave beside the real ones: skipped on purpose (docs/editing.md lists them).
@@ -124,8 +115,7 @@ def _place_file(path: Path, parts: tuple[str, ...], name: str) -> bool | Problem
 
 def _entry_name_for(name: str) -> str:
     """What a file saved with a wrong extension should be called: `x.yaml.txt`, `x.YAML` → `x.yaml`."""
-    stem = re.sub(r"(?i)\.ya?ml(\.\w+)?$", "", name)
-    return stem + ".yaml"
+    return re.sub(r"(?i)\.ya?ml(\.\w+)?$", "", name) + ".yaml"
 
 
 def _printable(name: str) -> str:
@@ -150,6 +140,12 @@ _ASCII_FOR = {"：": ":", "，": ",", "【": "[", "】": "]", "“": '"', "”":
               "『": '"', "』": '"', "－": "-", "—": "-", "–": "-", "\u3000": " "}
 
 
+def _key_of(line: str) -> str:
+    """The field a line writes (`title: …` → "title"), or "" for a line that starts with none."""
+    key = _KEY_LINE.match(line)
+    return key.group(2) if key else ""
+
+
 FORBIDDEN_CHARS = UNSAFE_CHARS  # control characters, bidi overrides: see schema.py
 _CHAR_NAMES = {"\x00": "空字符 NUL", "\x1b": "ESC", "\x7f": "DEL", "\ufeff": "BOM"}
 
@@ -170,8 +166,7 @@ def forbidden_characters(text: str, path: Path) -> list[Problem]:
     for number, line in enumerate(text.split("\n"), start=1):
         found = FORBIDDEN_CHARS.search(line)
         if found:
-            key = _KEY_LINE.match(line)
-            problems.append(Problem(path, "control_char", number, found.start() + 1, key.group(2) if key else "",
+            problems.append(Problem(path, "control_char", number, found.start() + 1, _key_of(line),
                                     {"char": char_name(found.group())}))
     return problems
 
@@ -337,9 +332,8 @@ def _unclosed_quote(text: str, path: Path, error: Problem) -> Problem | None:
     for number, line in enumerate(text.splitlines()[: error.line or None], start=1):
         match = _OPEN_QUOTE.match(line)
         if match and line.rstrip().count(match.group(1)) == 1 and not line.rstrip().endswith(("|", ">")):
-            key = _KEY_LINE.match(line)
             detail = "引号没有成对：这一行以引号开头，却没有结束的引号"
-            return Problem(path, "yaml_syntax", number, match.start(1) + 1, key.group(2) if key else "",
+            return Problem(path, "yaml_syntax", number, match.start(1) + 1, _key_of(line),
                            {"detail": detail, "english": "unclosed quote"})
     return None
 
@@ -353,8 +347,7 @@ def _windows_path(text: str, path: Path, error: Problem) -> Problem | None:
     found = re.search(r"\"[^\"]*\\[^\"]*\"?", line)
     if not found:
         return None
-    key = _KEY_LINE.match(line)
-    return Problem(path, "windows_path", error.line, found.start() + 1, key.group(2) if key else "",
+    return Problem(path, "windows_path", error.line, found.start() + 1, _key_of(line),
                    {"value": found.group().strip('"')})
 
 
@@ -371,36 +364,33 @@ def _construct(loader, node: yaml.Node, at: FieldPath, locations: dict, seen: se
     if id(node) in seen:
         # An alias shares its anchor's node (and marks); the key it sits under tells where it is used.
         key_path = next((at[:end] for end in range(len(at), 0, -1) if isinstance(at[end - 1], str)), ())
-        raise _Reject("alias", node, field=_dotted(at), where=locations.get(key_path))
+        raise _Reject("alias", node, field=dotted(at), where=locations.get(key_path))
     seen.add(id(node))
     if depth > MAX_DEPTH:
         raise _Reject("too_deep", node)
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
-            raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
+            raise _Reject("tag", node, tag=node.tag, field=dotted(at))
         result: dict[str, object] = {}
-        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Reject("alias", key_node)
-            key = _construct(loader, key_node, at, {}, seen, depth + 1)
-            key = str(key)
+            key = str(_construct(loader, key_node, at, {}, seen, depth + 1))
             if key in result:
-                raise _Reject("duplicate_key", key_node, field=_dotted(at + (key,)), first=first_line[key])
-            first_line[key] = key_node.start_mark.line + 1
+                raise _Reject("duplicate_key", key_node, field=dotted(at + (key,)), first=locations[at + (key,)][0])
             locations[at + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _construct(loader, value_node, at + (key,), locations, seen, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
-            raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
+            raise _Reject("tag", node, tag=node.tag, field=dotted(at))
         items = []
         for index, item in enumerate(node.value):
             locations[at + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
             items.append(_construct(loader, item, at + (index,), locations, seen, depth + 1))
         return items
     if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith((":binary", ":omap", ":pairs", ":set")):
-        raise _Reject("tag", node, tag=node.tag, field=_dotted(at))
+        raise _Reject("tag", node, tag=node.tag, field=dotted(at))
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError) as error:
@@ -408,22 +398,18 @@ def _construct(loader, node: yaml.Node, at: FieldPath, locations: dict, seen: se
         # so validation reports it against the field with the proper message.
         if node.tag.endswith(":timestamp"):
             return node.value
-        raise _Reject("yaml_syntax", node, detail=str(error), field=_dotted(at)) from None
+        raise _Reject("yaml_syntax", node, detail=str(error), field=dotted(at)) from None
     surprise = _surprise(node, value)
     if surprise:
-        raise _Reject(surprise[0], node, field=_dotted(at), **surprise[1])
+        raise _Reject(surprise[0], node, field=dotted(at), **surprise[1])
     if isinstance(value, str) and (bad := FORBIDDEN_CHARS.search(value)):  # written as an escape: "\\0", "\\e"
-        raise _Reject("control_char", node, field=_dotted(at), char=char_name(bad.group()))
+        raise _Reject("control_char", node, field=dotted(at), char=char_name(bad.group()))
     return value
-
-
-def _dotted(at: FieldPath) -> str:
-    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in at).replace(".[", "[")
 
 
 def dotted(at: FieldPath) -> str:
     """A field path as editors write it: `highlights[0].label`."""
-    return _dotted(at)
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in at).replace(".[", "[")
 
 
 # --- one file ----------------------------------------------------------------------------------
@@ -431,7 +417,7 @@ def dotted(at: FieldPath) -> str:
 
 def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Problem]]:
     """Read one entry file; return the entry or every problem found in it."""
-    place = classify(path, cases_dir)
+    place = classify_place(path.relative_to(cases_dir).parts)
     if place is None:
         return None, [Problem(path, "misplaced")]
     kind, year = place
