@@ -95,11 +95,9 @@ def _data_path(data: object, loc: tuple, keep_last: bool) -> FieldPath:
 
 
 def _expected_type(kind: str) -> str | None:
-    for prefix, expected in (("int_", "int"), ("string_", "str"), ("bool_", "bool"), ("list_", "list"),
-                             ("model_", "dict"), ("dict_", "dict")):
-        if kind.startswith(prefix):
-            return expected
-    return None
+    """pydantic's `int_parsing`, `string_type`, `model_type` … → the type the editor should have written."""
+    return {"int": "int", "string": "str", "bool": "bool", "list": "list", "model": "dict",
+            "dict": "dict"}.get(kind.partition("_")[0]) if "_" in kind else None
 
 
 def _written_as(value: object) -> str:
@@ -167,9 +165,14 @@ def _bad_link(link: str) -> bool:
 
 
 def _link_problem(raw: RawEntry, at: FieldPath, link: str) -> Problem:
-    line, column = raw.locate(at) or (None, None)
     code = "link_scheme" if re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I) else "link_no_scheme"
-    return Problem(raw.path, code, line, column, dotted(at), {"value": _show(link)})
+    return _at(raw, at, code, value=_show(link))
+
+
+def _at(raw: RawEntry, at: FieldPath, code: str, **args: object) -> Problem:
+    """A problem with the field at `at` of `raw`, on that field's line."""
+    line, column = raw.locate(at) or (None, None)
+    return Problem(raw.path, code, line, column, dotted(at), args)
 
 
 # --- across files ------------------------------------------------------------------------------------
@@ -227,8 +230,7 @@ def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
         for rank, holders in sorted(by_rank.items()):
             for raw in holders if len(holders) > 1 else ():
                 others = "、".join(other.path.name for other in holders if other is not raw)
-                line, column = raw.locate(("rank",)) or (None, None)
-                problems.append(Problem(raw.path, "rank_taken", line, column, "rank", {"value": rank, "other": others}))
+                problems.append(_at(raw, ("rank",), "rank_taken", value=rank, other=others))
     return problems
 
 
@@ -250,27 +252,21 @@ def _check_references(entries: list[tuple[RawEntry, BaseModel]], site: schema.Si
         if raw.kind == "person":
             for index, slug in enumerate(data.cases):
                 if slug not in case_slugs[raw.year]:
-                    line, column = raw.locate(("cases", index)) or (None, None)
-                    problems.append(Problem(raw.path, "unknown_case", line, column, f"cases[{index}]", {
-                        "value": slug, "year": raw.year, "suggestion": _did_you_mean(slug, case_slugs[raw.year])}))
+                    problems.append(_at(raw, ("cases", index), "unknown_case", value=slug, year=raw.year,
+                                        suggestion=_did_you_mean(slug, case_slugs[raw.year])))
         district = getattr(data, "district", None)
         if district and site is not None and district not in districts:
-            line, column = raw.locate(("district",)) or (None, None)
-            problems.append(Problem(raw.path, "unknown_district", line, column, "district", {
-                "value": district, "allowed": "、".join(districts), "suggestion": _did_you_mean(district, districts)}))
+            problems.append(_at(raw, ("district",), "unknown_district", value=district, allowed="、".join(districts),
+                                suggestion=_did_you_mean(district, districts)))
         video = getattr(data, "video", None)
         if video is not None and (video.file is None) == (video.url is None):
-            line, column = raw.locate(("video",)) or (None, None)
-            problems.append(Problem(raw.path, "video_source", line, column, "video"))
+            problems.append(_at(raw, ("video",), "video_source"))
     return problems
 
 
 def media_fields(data: BaseModel) -> list[tuple[FieldPath, str]]:
     """Every media path an entry refers to, with the field it is in."""
-    found = []
-    for name in ("image", "photo"):
-        if getattr(data, name, None):
-            found.append(((name,), getattr(data, name)))
+    found = [((name,), getattr(data, name)) for name in ("image", "photo") if getattr(data, name, None)]
     for name, parts in (("audio", ("file",)), ("video", ("file", "poster"))):
         block = getattr(data, name, None)
         for part in parts if block is not None else ():
@@ -287,8 +283,7 @@ def _check_media(entries: list[tuple[RawEntry, BaseModel]], cases_dir: Path) -> 
             if fault is None:
                 used.add(rel)
             else:
-                line, column = raw.locate(at) or (None, None)
-                problems.append(Problem(raw.path, fault.code, line, column, dotted(at), fault.args))
+                problems.append(_at(raw, at, fault.code, **fault.args))
     return tuple(sorted(used)), problems
 
 
@@ -326,9 +321,8 @@ def _district_collisions(raw: RawEntry, site: schema.Site) -> list[Problem]:
         for part in ("slug", "name"):
             value = getattr(district, part)
             if (part, value) in first:
-                line, column = raw.locate(("districts", index, part)) or (None, None)
-                problems.append(Problem(raw.path, "district_taken", line, column, f"districts[{index}].{part}", {
-                    "value": value, "other": f"districts[{first[(part, value)]}]"}))
+                problems.append(_at(raw, ("districts", index, part), "district_taken", value=value,
+                                    other=f"districts[{first[(part, value)]}]"))
             else:
                 first[(part, value)] = index
     return problems
