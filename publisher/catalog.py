@@ -60,3 +60,8 @@ class Catalog:
     @property
     def current(self) -> Edition | None:
         return self.editions[0] if self.editions else None
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry: each edition's cases and people, newest edition first, then the ambassadors."""
+        return (*(e for ed in self.editions for e in (*ed.cases, *ed.people)), *self.ambassadors)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .catalog import Catalog, Entry
+from .catalog import Catalog
 from .load import FieldPath, dotted, read_entry
 from .problems import Problem
 from .scaffold import _nested, _strip_optional
@@ -59,17 +59,10 @@ def _same(value: object, example: object) -> bool:
     return isinstance(value, str) and value.strip() == str(example).strip()
 
 
-def _entries(catalog: Catalog) -> Iterator[Entry]:
-    for edition in catalog.editions:
-        yield from edition.cases
-        yield from edition.people
-    yield from catalog.ambassadors
-
-
 def find(catalog: Catalog, cases_dir: Path, strict: bool = False) -> list[Problem]:
     """A problem for every placeholder in the catalog; files are read again only when one has any."""
     problems = []
-    for entry in _entries(catalog):
+    for entry in catalog.entries:
         found = list(untouched_fields(entry.data))
         if not found:
             continue

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, Edition, Entry
-from .load import FieldPath, read_entry
+from .load import FieldPath, dotted, read_entry
 from .problems import ContentError, Problem
 
 KINDS = ("case", "person", "ambassador", "site", "page")
@@ -100,7 +100,7 @@ def entry_gaps(kind: str, path: Path, data: Any) -> list[Gap]:
                 lack(f"districts[{number}].alias_en", ("districts", number, "alias"), district.alias)
     for at, source in _sources(kind, data):
         if not source.title_en:
-            lack(_dotted((*at, "title_en")), (*at, "title"), source.title)
+            lack(dotted((*at, "title_en")), (*at, "title"), source.title)
     return gaps
 
 
@@ -110,11 +110,6 @@ def _sources(kind: str, data: Any) -> list[tuple[FieldPath, Any]]:
     if kind == "site" and data.source:
         return [(("source",), data.source)]
     return []
-
-
-def _dotted(at: FieldPath) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else ("." if index else "") + str(part)
-                   for index, part in enumerate(at))
 
 
 def english_page(chinese: str) -> str:
@@ -135,14 +130,11 @@ def coverage(catalog: Catalog, site_file: Path, content_dir: Path, pages: list[s
              english_pages: set[str] = frozenset()) -> Coverage:
     """Counts per kind and every gap, from a validated catalog (with its site.yaml's path) and the
     hand-written pages (content-relative paths, see page_sources)."""
-    entries: list[Entry] = [entry for edition in catalog.editions for entry in (*edition.cases, *edition.people)]
-    entries += list(catalog.ambassadors)
     translated = {kind: 0 for kind in KINDS}
     total = {kind: 0 for kind in KINDS}
     gaps: list[Gap] = []
-    items = [(entry.kind, entry.source, entry.data) for entry in entries]
-    items.append(("site", site_file, catalog.site))
-    for kind, path, data in items:
+    items = [(entry.kind, entry.source, entry.data) for entry in catalog.entries]
+    for kind, path, data in [*items, ("site", site_file, catalog.site)]:
         found = entry_gaps(kind, path, data)
         total[kind] += 1
         translated[kind] += not found
