@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -79,13 +79,9 @@ def site_card(site: schema.Site) -> Card:
     return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")  # the site's default image: Chinese
 
 
-def _shown(card: Card) -> dict:
-    return {f.name: getattr(card, f.name) for f in fields(card)}
-
-
 def card_key(card: Card, font_id: str) -> str:
     """Everything that shapes the image, hashed: it names the file (cache, and a long-cacheable site path)."""
-    identity = json.dumps([RENDERER, font_id, _pillow_version(), _shown(card)], ensure_ascii=False, sort_keys=True)
+    identity = json.dumps([RENDERER, font_id, _pillow_version(), asdict(card)], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
@@ -125,13 +121,22 @@ def find_fonts() -> Fonts | None:
     regular, bold = (Path(p) for p in DEBIAN_FONTS)
     if not chosen and regular.is_file() and bold.is_file():
         return Fonts(regular, bold)
-    # issue 13: else the same Noto Sans CJK from a pinned PyPI package (requirements.txt)
-    from .media_variants import fonts_from_package
-    if not chosen and (packaged := fonts_from_package()):
-        return packaged
+    if not chosen and (packaged := _packaged_font()):
+        return Fonts(packaged, packaged)
     log.warning("未找到中文字体：分享图改用不含文字的品牌图。请安装 fonts-noto-cjk 或设置 %s "
                 "(no CJK font: share images fall back to a plain brand image; install fonts-noto-cjk)", FONT_ENV)
     return None
+
+
+def _packaged_font() -> Path | None:
+    """Noto Sans CJK from the pinned PyPI package noto-cjk-sans-otc (the very file Debian's fonts-noto-cjk
+    installs, OFL-1.1), for machines without that Debian package. Regular only: titles are drawn in it too."""
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    return path if path.is_file() else None
 
 
 @lru_cache(maxsize=None)
@@ -260,8 +265,7 @@ def title_layout(title: str, measure_at: Callable[[int], Callable[[str], float]]
         lines = wrap(title, measure_at(size), width)
         if len(lines) <= allowed:
             return size, lines
-    size = TITLE_SIZES[-1]
-    return size, wrap(title, measure_at(size), width, max_lines=max(1, min(3, int(box // (size * TITLE_LEADING)))))
+    return size, wrap(title, measure_at(size), width, max_lines=max(1, allowed))  # the smallest size, cut
 
 
 @dataclass(frozen=True)
@@ -310,21 +314,19 @@ def draw_card(card: Card, fonts: Fonts | None) -> bytes:
         draw.text((MARGIN, 138 if card.brand else 98), _one_line(card.kicker, regular(30), right - MARGIN),
                   font=regular(30), fill=(255, 255, 255, 220), anchor="ls")
     text = layout(card, fonts)
-    y = float(TITLE_TOP)
-    leading = text.title_size * TITLE_LEADING
-    for line in text.title:
-        x = MARGIN - (text.title_size * 0.45 if line[0] in HANGING else 0)
-        draw.text((x, y + leading / 2 + text.title_size * 0.36), line, font=bold(text.title_size), fill="#ffffff",
-                  anchor="ls")
-        y += leading
-    y += 20
-    for line in text.subtitle:
-        x = MARGIN - (SUBTITLE_SIZE * 0.45 if line[0] in HANGING else 0)
-        draw.text((x, y + SUBTITLE_LEADING / 2 + SUBTITLE_SIZE * 0.36), line, font=regular(SUBTITLE_SIZE),
-                  fill=(255, 255, 255, 230), anchor="ls")
-        y += SUBTITLE_LEADING
+    y = _draw_lines(draw, text.title, TITLE_TOP, bold, text.title_size, text.title_size * TITLE_LEADING, "#ffffff")
+    _draw_lines(draw, text.subtitle, y + 20, regular, SUBTITLE_SIZE, SUBTITLE_LEADING, (255, 255, 255, 230))
     _draw_footer(draw, card, regular(26), bold(28))
     return _png(image)
+
+
+def _draw_lines(draw, lines: tuple[str, ...], y: float, face, size: int, leading: float, fill) -> float:
+    """Lines of text from `y` down in `face(size)`, an opening mark hung in the margin; returns where they end."""
+    for line in lines:
+        x = MARGIN - (size * 0.45 if line[0] in HANGING else 0)
+        draw.text((x, y + leading / 2 + size * 0.36), line, font=face(size), fill=fill, anchor="ls")
+        y += leading
+    return y
 
 
 def _draw_footer(draw, card: Card, chip_font, badge_font) -> None:

@@ -21,7 +21,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -83,9 +82,6 @@ class Picture:
     def fallback(self) -> Variant:
         jpegs = [v for v in self.variants if v.format == "jpeg"]
         return next((v for v in jpegs if v.width >= FALLBACK_WIDTH), jpegs[-1])
-
-    def largest(self, format: str = "jpeg") -> Variant:
-        return [v for v in self.variants if v.format == format][-1]
 
     @staticmethod
     def sizes(size_class: str) -> str:
@@ -393,21 +389,3 @@ def _version() -> str:
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{name} -")
     return ", ".join([RECIPE, *versions])
-
-
-# --- a CJK font from the requirements, for share images ------------------------------------------------------
-
-
-def fonts_from_package():  # -> share.Fonts | None
-    """Noto Sans CJK from the pinned PyPI package noto-cjk-sans-otc (the very file Debian's fonts-noto-cjk
-    installs, OFL-1.1), for machines without that Debian package. Regular only: titles are drawn in it too."""
-    try:
-        import noto_cjk_sans_otc
-    except ImportError:
-        return None
-    path = Path(str(noto_cjk_sans_otc.FONT_PATH))
-    if not path.is_file():
-        return None
-    from .cards import Fonts
-
-    return Fonts(path, path)
