@@ -169,11 +169,10 @@ def _describe_one(found: MediaSet, rel: str, source: Path) -> None:
         _describe_picture(found, rel, source, content, facts, base)
     elif kind == "audio":
         _describe_sound(found, rel, source, content, facts, base)
-    elif kind == "video":
+    else:  # a video, or a picture Pillow cannot read (shown by a plain <img>): published as it is
         found.as_is[urls.media(rel)] = source
-        found.clips[rel] = Clip(rel, rel, _video_type(rel), facts.get("width"), facts.get("height"))
-    else:  # a picture Pillow cannot read: published as it is, shown by a plain <img>
-        found.as_is[urls.media(rel)] = source
+        if kind == "video":
+            found.clips[rel] = Clip(rel, rel, _video_type(rel), facts.get("width"), facts.get("height"))
 
 
 def _describe_picture(found: MediaSet, rel: str, source: Path, content: str, facts: dict, base: str) -> None:
