@@ -17,7 +17,6 @@ DEFAULT = "zh"
 # <html lang>, og:locale and hreflang of each language.
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 OG_LOCALE = {"zh": "zh_CN", "en": "en_US"}
-LANGUAGE_NAME = {"zh": "中文", "en": "English"}  # each written in itself: the switch shows the other one
 
 STRINGS: dict[str, dict[str, str]] = {
     # navigation and crumbs
@@ -209,7 +208,7 @@ class Alternates:
     @classmethod
     def from_urls(cls, page_urls) -> "Alternates":
         """From MkDocs' page URLs ("./" is the home page)."""
-        return cls({"" if url in ("./", ".") else url for url in page_urls})
+        return cls({_plain(url) for url in page_urls})
 
     def lang(self, page: str) -> str:
         return urls.language_of(_plain(page))
@@ -256,9 +255,8 @@ def english_nav(chinese_nav: list, content_dir) -> list:
 def english_settings(site: schema.Site, extra: dict) -> dict[str, object]:
     """MkDocs settings that English pages print differently: the site's name and description from
     site.yaml's en: block, the footer line from mkdocs.yml's extra.copyright_en."""
-    english = site.en
-    settings: dict[str, object] = {"site_name": english.brand if english else site.brand,
-                                   "site_description": english.tagline if english else site.tagline}
+    english = site.en or site
+    settings: dict[str, object] = {"site_name": english.brand, "site_description": english.tagline}
     if extra.get("copyright_en"):
         settings["copyright"] = extra["copyright_en"]
     return settings
