@@ -121,10 +121,10 @@ def check(cases_dir: Path, rel: str, field: tuple[object, ...]) -> Fault | None:
         return Fault("media_name", {"value": rel, "name": bad_part,
                                     "suggestion": _safe_name(bad_part)})
     path = cases_dir
-    for part in parts:  # no link anywhere on the way: a linked folder could lead anywhere
+    for depth, part in enumerate(parts, start=1):  # no link on the way: a linked folder could lead anywhere
         path = path / part
         if os.path.islink(path):
-            return Fault("symlink", {"value": "/".join(parts[: parts.index(part) + 1])})
+            return Fault("symlink", {"value": "/".join(parts[:depth])})
     if not path.is_file():
         return Fault("missing_file", {"value": rel})
     size = path.stat().st_size

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 
 from conftest import ROOT
-from publisher import media_variants as mv
+from publisher import media, media_variants as mv
 from publisher import cards as share
 from publisher import urls
 from publisher.store import Store
@@ -253,3 +253,10 @@ def test_share_images_find_the_packaged_cjk_font_without_debians(monkeypatch) ->
     card = share.draw_card(share.Card("先诊疗后付费", "二级及以上公立医院", "2022 年度十大创新案例", "第 2 名", (),
                                       False, "营商青岛·共赢之道"), fonts)
     assert Image.open(io.BytesIO(card)).size == (1200, 630)
+
+
+def test_a_linked_folder_is_named_by_its_own_path_when_a_folder_above_has_the_same_name(tmp_path: Path) -> None:
+    (tmp_path / "media/a").mkdir(parents=True)
+    (tmp_path / "media/a/a").symlink_to(tmp_path / "media/a", target_is_directory=True)
+    fault = media.check(tmp_path, "media/a/a/x.png", ("image",))
+    assert fault is not None and fault.code == "symlink" and fault.args["value"] == "media/a/a"
