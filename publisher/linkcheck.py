@@ -74,14 +74,12 @@ class _PageParser(HTMLParser):
         if tag in ("img", "script", "audio", "video", "source", "iframe", "embed", "track", "input") and a.get("src"):
             add(Reference(a["src"], True))
         for name in ("srcset", "imagesrcset"):
-            if a.get(name):
-                self.references += [Reference(url, True) for url in srcset_urls(a[name])]
+            self._loads(srcset_urls(a.get(name, "")))
         if tag == "video" and a.get("poster"):
             add(Reference(a["poster"], True))
         if tag == "object" and a.get("data"):
             add(Reference(a["data"], True))
-        if a.get("style"):
-            self.references += [Reference(url, True) for url in css_urls(a["style"])]
+        self._loads(css_urls(a.get("style", "")))
         self._in_style = tag == "style"
         # JSON-LD and other data blocks name URLs; only code loads them
         self._in_script = tag == "script" and a.get("type", "").lower() in ("", "module", "text/javascript",
@@ -89,10 +87,10 @@ class _PageParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
-            self.references += [Reference(url, True) for url in css_urls(self._style)]
+            self._loads(css_urls(self._style))
             self._in_style, self._style = False, ""
         if tag == "script":  # an inline script may load what its strings name
-            self.references += [Reference(url, True) for url in loaded_urls(self._script, ".js")]
+            self._loads(loaded_urls(self._script, ".js"))
             self._in_script, self._script = False, ""
 
     def handle_data(self, data: str) -> None:
@@ -100,6 +98,9 @@ class _PageParser(HTMLParser):
             self._style += data
         if self._in_script:
             self._script += data
+
+    def _loads(self, urls: list[str]) -> None:
+        self.references += [Reference(url, True) for url in urls]
 
 
 def srcset_urls(srcset: str) -> list[str]:
@@ -182,7 +183,7 @@ def _check(ref: Reference, page: str, site_dir: Path, site_url: str, base: str,
     local = unquote(target.path[len(base):])
     if local == "" or local.endswith("/"):
         local += "index.html"
-    local = posixpath.normpath(local) if local else "index.html"
+    local = posixpath.normpath(local)
     file = site_dir / local
     if not file.is_file():
         if file.is_dir() and (file / "index.html").is_file():
