@@ -197,10 +197,10 @@ def lint_text(text: str, path: Path) -> list[Problem]:
         if key and not line[0].isspace():
             top_key = key.group(2)
         field = key.group(2) if key else top_key
-        if stripped.startswith("\t") or re.match(r"^[ \u3000]*\t", line):
+        if re.match(r"^[ \u3000]*\t", line):
             add("tab", line.index("\t") + 1, field)
             continue
-        if line.startswith("\u3000") or re.match(r"^ *\u3000", line):
+        if re.match(r"^ *\u3000", line):
             add("fullwidth", line.index("\u3000") + 1, field, char="全角空格", ascii="空格")
             continue
         if m := _ODD_SPACE_AFTER_KEY.match(line):  # YAML takes it for text: the error surfaces a line later
@@ -208,7 +208,7 @@ def lint_text(text: str, path: Path) -> list[Problem]:
             add("fullwidth", m.start(3) + 1, m.group(2), char=_ODD_SPACE_NAMES.get(char, f"特殊空格 U+{ord(char):04X}"),
                 ascii="空格")
             continue
-        if line.startswith("\u00a0") or re.match(r"^ *\u00a0", line):
+        if re.match(r"^ *\u00a0", line):
             add("fullwidth", line.index("\u00a0") + 1, field, char="不间断空格（NBSP）", ascii="空格")
             continue
         if m := _FULLWIDTH_KEY.match(line):
