@@ -213,13 +213,18 @@ def build_catalog(cases_dir: Path) -> Catalog:
     return _assemble(entries, site, media)
 
 
-def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
-    problems = []
-    by_ranking: dict[tuple[int, str], list[tuple[RawEntry, BaseModel]]] = defaultdict(list)
+def _rankings(entries: list[tuple[RawEntry, BaseModel]]) -> dict[tuple[int, str], list[tuple[RawEntry, BaseModel]]]:
+    """Cases and people by (year, kind), in file order."""
+    found: dict[tuple[int, str], list[tuple[RawEntry, BaseModel]]] = defaultdict(list)
     for raw, data in entries:
         if raw.kind in ("case", "person"):
-            by_ranking[(raw.year, raw.kind)].append((raw, data))
-    for (year, kind), members in sorted(by_ranking.items()):
+            found[(raw.year, raw.kind)].append((raw, data))
+    return found
+
+
+def _check_ranks(entries: list[tuple[RawEntry, BaseModel]]) -> list[Problem]:
+    problems = []
+    for (year, kind), members in sorted(_rankings(entries).items()):
         if len(members) > RANKING_SIZE:
             folder = members[0][0].path.parent
             problems.append(Problem(folder, "ranking_full", args={
@@ -332,13 +337,10 @@ def _assemble(entries: list[tuple[RawEntry, BaseModel]], site: schema.Site, medi
     def entry(raw: RawEntry, data: BaseModel) -> Entry:
         return Entry(raw.kind, raw.slug, raw.year, raw.path, data)
 
-    rankings: dict[tuple[int, str], list[Entry]] = defaultdict(list)
-    for raw, data in entries:
-        if raw.kind in ("case", "person"):
-            rankings[(raw.year, raw.kind)].append(entry(raw, data))
+    rankings = _rankings(entries)
 
     def ranking(year: int, kind: str) -> tuple[Entry, ...]:
-        return tuple(sorted(rankings[(year, kind)], key=lambda e: e.data.rank))
+        return tuple(sorted((entry(*member) for member in rankings[(year, kind)]), key=lambda e: e.data.rank))
 
     years = sorted({year for year, _ in rankings}, reverse=True)
     editions = [Edition(year, ranking(year, "case"), ranking(year, "person")) for year in years]
