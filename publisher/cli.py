@@ -23,9 +23,6 @@ from .launch import build_command
 from .problems import ContentError
 from .scaffold import scaffold
 
-KIND_LABELS = {"case": "案例", "person": "人物", "ambassador": "大使"}
-
-
 def _say(lang: str, zh: str, en: str) -> None:
     print(zh if lang == "zh" else en)
 
@@ -209,7 +206,7 @@ def _parser(root: Path, lang: str) -> EditorArgumentParser:
     serve_cmd.add_argument("--dev-addr", default=None, help=f"地址与端口，默认 {DEV_ADDR}")
     serve_cmd.add_argument("--open", action="store_true", help="打开浏览器 / open the browser")
     new_cmd = commands.add_parser("new", help="新建条目 / new entry file")
-    new_cmd.add_argument("kind", choices=list(KIND_LABELS), help="case 案例、person 人物、ambassador 大使")
+    new_cmd.add_argument("kind", choices=["case", "person", "ambassador"], help="case 案例、person 人物、ambassador 大使")
     new_cmd.add_argument("slug", nargs="?", help="英文短名（文件名、网址）")
     new_cmd.add_argument("--year", type=edition_year, default=None, help="年度（案例和人物），如 2023；不写则放进最新一届")
     commands.add_parser("schemas", help="由 schema 重新生成 schemas/*.json 与 docs/fields.md / regenerate schema files")
