@@ -117,7 +117,7 @@ def _draw_all(drawings: list[Drawing]) -> Iterator[bytes]:
     hundreds of images at ~25 ms each). Workers are forked, so they need no imports of their own."""
     workers = min(os.cpu_count() or 1, 8)
     if len(drawings) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (drawing.make(*drawing.args) for drawing in drawings)
+        yield from map(_draw, drawings)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(_draw, drawings, chunksize=max(1, min(16, len(drawings) // (4 * workers))))
