@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .catalog import Catalog
 from .load import FieldPath, dotted, read_entry
 from .problems import Problem
+from .text import shorten
 from .scaffold import _nested, _strip_optional
 
 CHOSEN_FROM_LISTS = frozenset({"district", "cases"})  # checked against site.yaml / the year's cases
@@ -71,7 +72,7 @@ def find(catalog: Catalog, cases_dir: Path, strict: bool = False) -> list[Proble
             line, column = (raw.locate(at) if raw else None) or (None, None)
             shown = str(value).splitlines()[0] if isinstance(value, str) else "、".join(map(str, value))
             problems.append(Problem(entry.source, "placeholder", line, column, dotted(at),
-                                    {"value": shown if len(shown) <= 30 else shown[:29] + "…"}, warning=not strict))
+                                    {"value": shorten(shown, 30)}, warning=not strict))
     return problems
 
 

@@ -20,3 +20,8 @@ def one_line(text: str) -> str:
     text = _BREAK_BETWEEN_HAN.sub("", text.strip())
     text = _SPACE_BY_PUNCTUATION.sub("", text)
     return _SPACES.sub(" ", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, the last one an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

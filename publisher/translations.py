@@ -19,6 +19,7 @@ from typing import Any
 from .catalog import Catalog, Edition, Entry
 from .load import FieldPath, dotted, read_entry
 from .problems import ContentError, Problem
+from .text import shorten
 
 KINDS = ("case", "person", "ambassador", "site", "page")
 _LABELS = {"zh": {"case": "案例", "person": "人物", "ambassador": "大使", "site": "全站设置", "page": "页面"},
@@ -53,17 +54,12 @@ class Coverage:
         return "English edition: " + ", ".join(parts)
 
 
-def _short(text: str, limit: int = 30) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def entry_gaps(kind: str, path: Path, data: Any) -> list[Gap]:
     """Every English text `data` (a schema model of `kind`) lacks, in file order of the Chinese."""
     gaps: list[Gap] = []
 
     def lack(english: str, chinese_at: FieldPath, chinese: object) -> None:
-        gaps.append(Gap(path, english, chinese_at, _short(chinese)))
+        gaps.append(Gap(path, english, chinese_at, shorten(" ".join(str(chinese).split()), 30)))
 
     if kind in ("person", "ambassador") and not data.name_en:
         lack("name_en", ("name",), data.name)

@@ -20,6 +20,7 @@ from . import content_pages, media, schema
 from .catalog import Catalog, Edition, Entry
 from .load import FORBIDDEN_CHARS, FieldPath, RawEntry, char_name, classify_place, dotted, read_entry, survey
 from .problems import ContentError, Problem
+from .text import shorten
 
 RANKING_SIZE = 10
 
@@ -112,8 +113,7 @@ def _written_as(value: object) -> str:
 
 
 def _show(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(str(value), 40)
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:
