@@ -153,8 +153,8 @@ def new(root: Path, lang: str, kind: str, slug: str | None, year: int | None) ->
         folder = cases_dir / "ambassadors"
         values["joined"] = dt.date.today()
     else:
-        years = sorted(int(p.name) for p in cases_dir.glob("[12][09][0-9][0-9]") if p.is_dir())
-        year = year or (years[-1] if years else dt.date.today().year)
+        years = cms.edition_years(root)  # newest first
+        year = year or (years[0] if years else dt.date.today().year)
         folder = cases_dir / str(year) / schema.KIND_FOLDERS[kind]
         taken = _ranks_taken(folder)
         free = [rank for rank in range(1, 11) if rank not in taken]
