@@ -7,6 +7,7 @@ shape and said again in the editor's words; anything unrecognised is shown as ar
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 from typing import NoReturn
 
@@ -76,15 +77,8 @@ class EditorArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.lang = lang
 
-    def add_subparsers(self, **kwargs: object):  # type: ignore[override]
-        commands = super().add_subparsers(**kwargs)
-        add = commands.add_parser
-
-        def add_parser(name: str, **options: object) -> EditorArgumentParser:
-            return add(name, lang=self.lang, **options)
-
-        commands.add_parser = add_parser  # type: ignore[method-assign]
-        return commands
+    def add_subparsers(self, **kwargs: object):
+        return super().add_subparsers(parser_class=functools.partial(EditorArgumentParser, lang=self.lang), **kwargs)
 
     def format_usage(self) -> str:
         return self._in_language(super().format_usage())
