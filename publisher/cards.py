@@ -12,7 +12,7 @@ import logging
 import os
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable
 
@@ -299,8 +299,7 @@ def draw_card(card: Card, fonts: Fonts | None) -> bytes:
     if fonts is None:
         return _png(image)
     draw = ImageDraw.Draw(image, "RGBA")
-    regular = lambda size: _font(fonts.regular, size)  # noqa: E731
-    bold = lambda size: _font(fonts.bold, size)  # noqa: E731
+    regular, bold = partial(_font, fonts.regular), partial(_font, fonts.bold)
     right = WIDTH - MARGIN
     if card.badge:  # rank badge, top right
         font = bold(40)
