@@ -10,14 +10,15 @@ import json
 from dataclasses import replace
 from typing import Iterable
 
-from . import cards, i18n, schema, urls
+from . import cards, i18n, urls
 from .translations import Localized
 from .cards import HEIGHT, WIDTH, Card, Fonts, card_key, entry_card, ranking_card, ranking_label, site_card
 from .catalog import Catalog, Entry
 from .render import Page
 from .store import Drawing
 
-SHAREABLE = ("case", "person", "ambassador", "ranking")  # pages that get a QR code and their own image
+ENTRY_KINDS = ("case", "person", "ambassador")
+SHAREABLE = (*ENTRY_KINDS, "ranking")  # pages that get a QR code and their own image
 
 
 # --- URLs and text for tags -------------------------------------------------------------------------------
@@ -110,13 +111,14 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
     drawings = {default_path: _image(default, font_id, fonts)}
     shared = []
     for page in pages:
-        card = _card(page, site) if fonts else None
+        shown = Localized(site, page.lang)  # the site's name and districts as the page's language reads them
+        card = _card(page, shown) if fonts else None
         image_path = urls.share_image(page.url, card_key(card, font_id)) if card else default_path
         if card:
             drawings[image_path] = _image(card, font_id, fonts)
         if page.kind in SHAREABLE:
             drawings[urls.qr_code(page.url)] = qr_drawing(site_url, page.url)
-        shared.append(replace(page, head=_head(page, site, site_url, urls.absolute(site_url, image_path))))
+        shared.append(replace(page, head=_head(page, shown.brand, site_url, urls.absolute(site_url, image_path))))
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(site_url, 'sitemap.xml')}\n"
     return shared, drawings, {"robots.txt": robots.encode("utf-8")}
 
@@ -131,22 +133,19 @@ def _image(card: Card, font_id: str, fonts: Fonts | None) -> Drawing:
     return Drawing(card_key(card, font_id), ".png", cards.draw_card, (card, fonts))
 
 
-def _card(page: Page, site: schema.Site) -> Card | None:
+def _card(page: Page, shown: Localized) -> Card | None:
     """What the page's own share image shows, in the page's language; None: the site's default image."""
-    shown = Localized(site, page.lang)
-    districts = {d.raw.name: d.name for d in shown.districts}
-    if page.kind in ("case", "person", "ambassador"):
-        return entry_card(page.entries[0], shown.brand, page.lang, districts)
+    if page.kind in ENTRY_KINDS:
+        return entry_card(page.entries[0], shown.brand, page.lang, {d.raw.name: d.name for d in shown.districts})
     if page.kind == "ranking":
         return ranking_card(page.title, page.entries, shown.brand, page.lang)
     return None
 
 
-def _head(page: Page, site: schema.Site, site_url: str, image: str) -> str:
+def _head(page: Page, brand: str, site_url: str, image: str) -> str:
     """One page's meta tags and JSON-LD."""
     canonical = urls.absolute(site_url, page.url)
-    brand = Localized(site, page.lang).brand
-    if page.kind in ("case", "person", "ambassador"):
+    if page.kind in ENTRY_KINDS:
         ld: dict | None = entry_ld(page.entries[0], canonical, image, brand, page.lang)
     elif page.kind == "ranking":
         ld = ranking_ld(page.title, page.description, canonical, page.entries, site_url, page.lang)
