@@ -223,9 +223,6 @@ def lint_text(text: str, path: Path) -> list[Problem]:
                 if char in flow and (char != "，" or flow.startswith(("[", "【"))):
                     add("fullwidth", m.start(1) + flow.index(char) + 1, field, char=char, ascii=_ASCII_FOR[char])
                     break
-            else:
-                if flow.startswith("【"):
-                    add("fullwidth", m.start(1) + 1, field, char="【", ascii="[")
         elif m := _WRAPPED_QUOTES.match(line):
             add("fullwidth", m.start(1) + 1, field, char=m.group(1), ascii=_ASCII_FOR[m.group(1)])
         if key and _BLOCK_SCALAR.search(line):
