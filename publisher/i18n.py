@@ -8,7 +8,9 @@ Chinese or from their `en:` blocks (publisher/translations.py).
 
 from __future__ import annotations
 
+import functools
 import string
+from typing import Callable
 
 from . import schema, urls
 
@@ -187,11 +189,9 @@ def fields_of(key: str) -> set[str]:
     return {name for lang in LANGUAGES for _, name, _, _ in string.Formatter().parse(STRINGS[key][lang]) if name}
 
 
-def translator(lang: str):
+def translator(lang: str) -> Callable[..., str]:
     """`t(key, **values)` for templates rendering a page in `lang`."""
-    def t(key: str, **values: object) -> str:
-        return text(key, lang, **values)
-    return t
+    return functools.partial(text, lang=lang)
 
 
 class Alternates:
