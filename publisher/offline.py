@@ -42,7 +42,7 @@ def neutralise_text(text: str, suffix: str, own: str = "") -> str:
 
 def neutralise(site_dir: Path, site_url: str | None = None) -> list[str]:
     """Rewrite every .js and .css file of `site_dir` in place; returns the files changed (site paths)."""
-    own = (site_url or "").rstrip("/") + "/" if site_url else ""
+    own = site_url.rstrip("/") + "/" if site_url else ""
     changed = []
     for path in sorted([*site_dir.rglob("*.js"), *site_dir.rglob("*.css")]):
         if path.is_symlink() or not path.is_file():
