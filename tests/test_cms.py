@@ -314,6 +314,30 @@ def test_check_fix_restores_the_schema_line(project: Path) -> None:
     assert "newborn-one-step" not in again.stdout  # nothing left to fix
 
 
+def test_check_takes_the_lang_list_and_empty_english_the_form_writes(project: Path) -> None:
+    """The editor's own additions pass check as they are (and stay: the next save writes them again);
+    a language the site does not have is a problem like any other, with file, line, field and hint."""
+    entry = project / "cases/2022/top-cases/newborn-one-step.yaml"
+    original = entry.read_text(encoding="utf-8")
+    head, rest = original.split("\n", 1)
+    entry.write_text(f"{head}\nlang:\n  - zh\n  - en\n{rest}", encoding="utf-8")
+    ambassador = project / "cases/ambassadors/anna-mueller.yaml"
+    data = yaml.safe_load(ambassador.read_text(encoding="utf-8"))
+    ambassador.write_text(ambassador.read_text(encoding="utf-8").split("\nen:")[0] + "\nen: {}\n", encoding="utf-8")
+    assert "en" in data  # it had English: now it has none, as a Chinese-only save in the form writes it
+    fixed = run_build_py(project, "check", "--fix")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "lang:\n  - zh\n  - en\n" in entry.read_text(encoding="utf-8")  # --fix keeps it
+    entry.write_text(f"{head}\nlang: [zh, fr]\n{rest}", encoding="utf-8")
+    refused = run_build_py(project, "check")
+    assert refused.returncode != 0
+    assert "cases/2022/top-cases/newborn-one-step.yaml:2:" in refused.stderr and "lang[1]" in refused.stderr
+    assert "“fr”不是可选值" in refused.stderr and "可选值：zh, en" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    english = run_build_py(project, "--lang", "en", "check")
+    assert "lang[1]" in english.stderr and "zh, en" in english.stderr and "可选值" not in english.stderr
+
+
 # --- in the browser ---------------------------------------------------------------------------------------------
 
 OPFS_FILL = """async ([folder, files]) => {
