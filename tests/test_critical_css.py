@@ -65,6 +65,16 @@ def test_pages_get_their_rules_inline_and_load_the_sheets_without_blocking(tmp_p
     assert '<noscript><link rel="stylesheet" href="../assets/main.css"></noscript>' in html
 
 
+def test_pages_differing_only_in_a_modifier_share_one_subset_holding_every_modifier_of_that_block(tmp_path: Path):
+    (tmp_path / "main.css").write_text(".ph{x:0}.ph--1{color:red}.ph--2{color:blue}.chip--a{y:1}.other{z:2}",
+                                       encoding="utf-8")
+    sheets = Stylesheets(tmp_path)
+    one, two = (sheets.critical((tmp_path / "main.css",), frozenset({".ph", f".ph--{n}"})) for n in (1, 2))
+
+    assert one == two == ".ph{x:0}.ph--1{color:red}.ph--2{color:blue}"  # not .chip--a: the page has no chip
+    assert sheets.critical((tmp_path / "main.css",), frozenset({".ph"})) == ".ph{x:0}"  # no modifier, none added
+
+
 # --- in the browser: the first screen from inline CSS alone is the first screen ----------------------------------
 
 
