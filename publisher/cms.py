@@ -14,6 +14,11 @@ widget without code here) and maps every property to a widget by its type:
     list of blocks / block   → list / object with their own fields
     a person's `cases`       → relation to that year's cases; `district` → the site's districts
 
+The `en:` block is not a field of its own: each of its fields is the English side of the Chinese
+field of the same name, shown beside it (Sveltia's i18n, `single_file_default_root`: Chinese at the
+root, English under `en:`, the layout of our files). The CMS also writes `lang: [zh, en]`, which
+the schema accepts and the site ignores.
+
 `build.py schemas` writes `admin/config.yml`; `admin_files` hands /admin/ to the build when
 serving locally, or when `cases/site.yaml` turns it on for the published site.
 `normalise` restores what the CMS cannot keep when it writes a file (the schema comment line).
@@ -138,24 +143,25 @@ def _pair(field: dict, node: dict, english: dict) -> None:
     field["i18n"] = True
     if field["required"]:
         field["required"] = [schema.LANGUAGES[0]]
-    limits = _differing_limits(node, english)
-    if limits:
-        for option in ("maxlength", "max"):
-            field.pop(option, None)
-        field["hint"] = "；".join(part for part in (field.get("hint", ""), limits) if part)
+    notes = _unshare_limits(field, node, english, "")
     if "field" in field:  # a list of single values (tags): its item box is paired too, or English hides it
-        item, english_item = node.get("items", {}), english.get("items", {})
         field["field"]["i18n"] = True
-        if "maxLength" in item and item.get("maxLength") != english_item.get("maxLength"):
-            field["field"].pop("maxlength", None)
-            field["hint"] = "；".join(part for part in (field.get("hint", ""),
-                                                        _limit_words(item, english_item, "maxLength", "每项")) if part)
+        notes += _unshare_limits(field["field"], node.get("items", {}), english.get("items", {}), "每项")
+    if notes:
+        field["hint"] = "；".join([field["hint"], *notes] if "hint" in field else notes)
 
 
-def _differing_limits(node: dict, english: dict) -> str:
-    """'中文最多 40 字，英文最多 100 个字符' where the two languages' limits differ, else ''."""
-    return "；".join(_limit_words(node, english, key, "") for key in ("maxLength", "maxItems")
-                    if key in node and node.get(key) != english.get(key))
+FORM_LIMITS = {"maxLength": "maxlength", "maxItems": "max"}  # JSON Schema keyword → the form's option
+
+
+def _unshare_limits(options: dict, node: dict, english: dict, prefix: str) -> list[str]:
+    """Drop each form limit the two languages do not share, and say both limits in words instead."""
+    notes = []
+    for keyword, option in FORM_LIMITS.items():
+        if keyword in node and node[keyword] != english.get(keyword):
+            options.pop(option, None)
+            notes.append(_limit_words(node, english, keyword, prefix))
+    return notes
 
 
 def _limit_words(node: dict, english: dict, key: str, prefix: str) -> str:
