@@ -216,7 +216,9 @@ def test_the_english_edition_is_a_language_pair_with_one_set_of_options() -> Non
     tags = _field(fields, "tags")
     assert tags["i18n"] is True and tags["field"]["i18n"] is True and "maxlength" not in tags["field"]
     assert "每项中文最多 16 字，英文最多 30 个字符" in tags["hint"]
-    assert _field(_field(fields, "highlights")["fields"], "label")["required"] == ["zh"]
+    highlights = _field(fields, "highlights")
+    assert _field(highlights["fields"], "label")["required"] == ["zh"]
+    assert "英文请按中文的顺序逐项填写" in highlights["hint"] and "顺序" not in tags["hint"]  # the form keeps them apart
     assert "i18n" not in _field(_field(fields, "sources")["fields"], "title_en")  # a twin beside, not a pair
     for name in ("person-2022", "ambassador"):  # the English name is a field of its own, shown once
         name_en = _field(_collection(config, name)["fields"], "name_en")
