@@ -147,6 +147,8 @@ def _pair(field: dict, node: dict, english: dict) -> None:
     if "field" in field:  # a list of single values (tags): its item box is paired too, or English hides it
         field["field"]["i18n"] = True
         notes += _unshare_limits(field["field"], node.get("items", {}), english.get("items", {}), "每项")
+    if "顺序与中文相同" in english.get("description", ""):  # two lists the form keeps apart (highlights, figures)
+        notes.append("英文请按中文的顺序逐项填写")
     if notes:
         field["hint"] = "；".join([field["hint"], *notes] if "hint" in field else notes)
 
