@@ -511,6 +511,15 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
             pane.get_by_role("textbox", name="视频标题", exact=True).fill(title)
         chinese.get_by_role("textbox", name="外部视频页面链接", exact=True).fill("https://www.example.com/video")
         assert english.get_by_role("textbox", name="外部视频页面链接").count() == 0
+        shutil.copyfile(ROOT / "cases/media/audio/treat-first-pay-later.ogg", tmp_path / "postcard.ogg")
+        for pane, transcript in ((chinese, "各位好，欢迎来青岛开店。"), (english, "Hello, come and open a shop here.")):
+            _reveal(pane, "有声明信片")
+            pane.get_by_role("checkbox", name=re.compile("有声明信片")).check()
+            pane.get_by_role("textbox", name="有声明信片的文字稿", exact=True).fill(transcript)
+        english.get_by_role("textbox", name="音频标题", exact=True).fill("An audio postcard")
+        audio = chinese.get_by_role("group", name=re.compile("有声明信片")).first
+        audio.locator("input[type=file]").first.set_input_files(str(tmp_path / "postcard.ogg"))
+        assert english.get_by_text("将文件拖放到此处").count() == 0  # the file is Chinese-column only
         for pane, body in ((chinese, "改革前要跑五个部门，现在一个窗口办完。"), (english, "Five offices before; one window now.")):
             _reveal(pane, "正文")
             pane.locator("[contenteditable=true]").first.fill(body)
@@ -530,8 +539,10 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     finally:
         context.close()
 
+    uploads = {"cases/media/images/portrait.png": tmp_path / "portrait.png",
+               "cases/media/audio/postcard.ogg": tmp_path / "postcard.ogg"}
     assert set(written) == {"cases/2023/top-cases/one-window-shop.yaml", "cases/ambassadors/new-ambassador.yaml",
-                            "cases/media/images/portrait.png", "cases/2023/top-people/new-person.yaml"}
+                            "cases/2023/top-people/new-person.yaml", *uploads}
     assert yaml.safe_load(written["cases/2023/top-people/new-person.yaml"])["cases"] == ["one-window-shop"]
     ambassador = yaml.safe_load(written["cases/ambassadors/new-ambassador.yaml"])
     assert ambassador["identity"] == "entrepreneur" and str(ambassador["joined"]) == "2024-03-01"
@@ -543,19 +554,22 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     assert list(data) == [name for name in schema.Case.model_fields if name in data]  # the schema's order
     assert data["highlights"] == [{"label": "办理时间", "value": "3天"}] and data["district"] == "市南区"
     assert data["video"] == {"url": "https://www.example.com/video", "title": "三天开店"}
+    assert data["audio"] == {"file": "./media/audio/postcard.ogg", "transcript": "各位好，欢迎来青岛开店。"}
     assert data["lang"] == ["zh", "en"]  # the CMS's own addition, first in the file; the site ignores it
     assert data["en"] == {"title": "One window: a shop open in three days",
                           "summary": "The offices a new shop had to visit now sit behind one window.",
                           "unit": "Qingdao Administrative Approval Bureau",
                           "highlights": [{"label": "Time taken", "value": "3 days"}],
-                          "video": {"title": "A shop in three days"}, "body": "Five offices before; one window now."}
+                          "video": {"title": "A shop in three days"},
+                          "audio": {"transcript": "Hello, come and open a shop here.", "title": "An audio postcard"},
+                          "body": "Five offices before; one window now."}
     assert list(data["en"]) == [name for name in schema.CaseEn.model_fields if name in data["en"]]
     _assert_valid_for_editors(written)
     for written_path, content in written.items():  # exactly as the editor wrote them
         target = project / written_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if written_path.endswith(".png"):
-            shutil.copyfile(tmp_path / "portrait.png", target)  # OPFS_READ reads text; the upload was this file
+        if written_path in uploads:
+            shutil.copyfile(uploads[written_path], target)  # OPFS_READ reads text; the upload was this file
         else:
             target.write_text(content, encoding="utf-8")
     checked = run_build_py(project, "check")
@@ -567,6 +581,7 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     assert "一窗通办：开店三天办好" in page_html
     english_html = (project / "site/en/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
     assert "One window: a shop open in three days" in english_html and "一窗通办" not in english_html
+    assert "Hello, come and open a shop here." in english_html and "postcard.ogg" in english_html
     assert "测试大使" in (project / "site/ambassadors/new-ambassador/index.html").read_text(encoding="utf-8")
 
 
