@@ -14,6 +14,11 @@ widget without code here) and maps every property to a widget by its type:
     list of blocks / block   → list / object with their own fields
     a person's `cases`       → relation to that year's cases; `district` → the site's districts
 
+The `en:` block is not a field of its own: each of its fields is the English side of the Chinese
+field of the same name, shown beside it (Sveltia's i18n, `single_file_default_root`: Chinese at the
+root, English under `en:`, the layout of our files). The CMS also writes `lang: [zh, en]`, which
+the schema accepts and the site ignores.
+
 `build.py schemas` writes `admin/config.yml`; `admin_files` hands /admin/ to the build when
 serving locally, or when `cases/site.yaml` turns it on for the published site.
 `normalise` restores what the CMS cannot keep when it writes a file (the schema comment line).
@@ -97,29 +102,77 @@ def _resolve(node: dict, defs: dict) -> tuple[dict, bool]:
     return node, optional
 
 
-def _fields(model_schema: dict, defs: dict, kind: str, year: int | None) -> list[dict]:
+def _fields(model_schema: dict, defs: dict, kind: str, year: int | None, english: dict | None = None) -> list[dict]:
+    """The form fields of a block; `english` is its twin in the `en:` block, whose fields become the
+    English side of the language pair (a field of the same name)."""
     required = set(model_schema.get("required", []))
-    return [_field(name, node, name in required, defs, kind, year)
+    twins = english.get("properties", {}) if english else {}
+    unpaired = set(twins) - set(model_schema.get("properties", {}))
+    if unpaired:  # the pair is by name: an English field needs a Chinese field of the same name
+        raise LookupError(f"{kind}: en.{sorted(unpaired)[0]} has no field of the same name to pair with")
+    return [_field(name, node, name in required, defs, kind, year, twins.get(name))
             for name, node in model_schema.get("properties", {}).items()]
 
 
-def _field(name: str, node: dict, required: bool, defs: dict, kind: str, year: int | None) -> dict:
+def _field(name: str, node: dict, required: bool, defs: dict, kind: str, year: int | None,
+           twin: dict | None = None) -> dict:
     description = node.get("description", "")
     node, _ = _resolve(node, defs)
+    english, _ = _resolve(twin, defs) if twin is not None else (None, False)
     field = {"name": name, "label": _label(description, name)}
     if _hint(description) not in ("", field["label"]):
         field["hint"] = _hint(description)
     field["required"] = required
-    field.update(_widget(name, node, defs, kind, year))
+    field.update(_widget(name, node, defs, kind, year, english))
     if field["widget"] == "boolean":  # a switch, not a YAML value: "true 表示…" reads "打开表示…"
         text = re.sub(r"^true\s*表示", "打开表示", _hint(description))
         field.update(label=_label(re.sub(r"^(打开表示|是否)", "", text), name), hint=text)
     elif field["widget"] == "relation":  # a picker: the editor never types a file name
         field["label"] = field["label"].removesuffix("的文件名")
+    if english is not None:
+        _pair(field, node, english)
     return field
 
 
-def _widget(name: str, node: dict, defs: dict, kind: str, year: int | None) -> dict:
+def _pair(field: dict, node: dict, english: dict) -> None:
+    """Make a field one of a language pair: an English box beside the Chinese one, saved under `en:`.
+
+    The pair shares one set of form options, so a limit that differs between the languages moves
+    into the hint (check enforces both), and a required field is required in Chinese only: English
+    is optional until the editor starts it, and check then asks for the rest of the block."""
+    field["i18n"] = True
+    if field["required"]:
+        field["required"] = [schema.LANGUAGES[0]]
+    notes = _unshare_limits(field, node, english, "")
+    if "field" in field:  # a list of single values (tags): its item box is paired too, or English hides it
+        field["field"]["i18n"] = True
+        notes += _unshare_limits(field["field"], node.get("items", {}), english.get("items", {}), "每项")
+    if "顺序与中文相同" in english.get("description", ""):  # two lists the form keeps apart (highlights, figures)
+        notes.append("英文请按中文的顺序逐项填写")
+    if notes:
+        field["hint"] = "；".join([field["hint"], *notes] if "hint" in field else notes)
+
+
+FORM_LIMITS = {"maxLength": "maxlength", "maxItems": "max"}  # JSON Schema keyword → the form's option
+
+
+def _unshare_limits(options: dict, node: dict, english: dict, prefix: str) -> list[str]:
+    """Drop each form limit the two languages do not share, and say both limits in words instead."""
+    notes = []
+    for keyword, option in FORM_LIMITS.items():
+        if keyword in node and node[keyword] != english.get(keyword):
+            options.pop(option, None)
+            notes.append(_limit_words(node, english, keyword, prefix))
+    return notes
+
+
+def _limit_words(node: dict, english: dict, key: str, prefix: str) -> str:
+    unit = ("字", "个字符") if key == "maxLength" else ("项", "项")
+    shown = f"{prefix}中文最多 {node[key]} {unit[0]}"
+    return shown + (f"，英文最多 {english[key]} {unit[1]}" if key in english else "")
+
+
+def _widget(name: str, node: dict, defs: dict, kind: str, year: int | None, english: dict | None = None) -> dict:
     """The widget and its options for one property; raises LookupError for a type nothing maps."""
     relation = RELATIONS.get((kind, name))
     if relation is not None:
@@ -135,9 +188,9 @@ def _widget(name: str, node: dict, defs: dict, kind: str, year: int | None) -> d
     if kind_of == "string":
         return _string_widget(name, node)
     if kind_of == "array":
-        return _list_widget(name, node, defs, kind, year)
+        return _list_widget(name, node, defs, kind, year, english)
     if kind_of == "object" and "properties" in node:
-        return {"widget": "object", "collapsed": "auto", "fields": _fields(node, defs, kind, year)}
+        return {"widget": "object", "collapsed": "auto", "fields": _fields(node, defs, kind, year, english)}
     raise LookupError(f"{kind}.{name}: no widget for JSON Schema {json.dumps(node, ensure_ascii=False)[:200]}")
 
 
@@ -165,11 +218,12 @@ def _string_widget(name: str, node: dict) -> dict:
     return {"widget": widget, **({"maxlength": limit} if limit else {}), **extra}
 
 
-def _list_widget(name: str, node: dict, defs: dict, kind: str, year: int | None) -> dict:
+def _list_widget(name: str, node: dict, defs: dict, kind: str, year: int | None, english: dict | None) -> dict:
     items, _ = _resolve(node.get("items", {}), defs)
+    english_items = _resolve(english.get("items", {}), defs)[0] if english is not None else None
     bounds = {"max": node["maxItems"]} if "maxItems" in node else {}
     if items.get("type") == "object":
-        fields = _fields(items, defs, kind, year)
+        fields = _fields(items, defs, kind, year, english_items)
         return {"widget": "list", **bounds, "collapsed": False, "summary": _summary(fields), "fields": fields}
     single = _widget(name, items, defs, kind, year)
     return {"widget": "list", **bounds, "field": {"name": "item", "label": "一项", **single}}
@@ -204,9 +258,28 @@ def _default(node: dict) -> dict:
 # --- collections ---------------------------------------------------------------------------------------
 
 
+# Root fields the form does not show as fields of their own: the CMS writes `lang` itself, and `en:`
+# is the English side of the language pair (each of its fields beside its Chinese twin).
+PAIR_FIELDS = ("lang", "en")
+
+
 def kind_fields(kind: str, year: int | None = None) -> list[dict]:
     document = schema.KINDS[kind].model_json_schema()
-    return _fields(document, document.get("$defs", {}), kind, year)
+    defs = document.get("$defs", {})
+    properties = document.get("properties", {})
+    english = _resolve(properties["en"], defs)[0] if translated(kind) else None
+    chinese = {**document, "properties": {name: node for name, node in properties.items()
+                                          if not (translated(kind) and name in PAIR_FIELDS)}}
+    return _fields(chinese, defs, kind, year, english)
+
+
+def translated(kind: str) -> bool:
+    """Whether a kind has an English edition (an `en:` block), so the form shows a language pair."""
+    return "en" in schema.KINDS[kind].model_fields
+
+
+I18N = {"structure": "single_file_default_root", "locales": list(schema.LANGUAGES),
+        "default_locale": schema.LANGUAGES[0]}
 
 
 def _collection_name(kind: str, year: int | None) -> str:
@@ -228,6 +301,8 @@ def _entry_collection(kind: str, folder: str, label: str, year: int | None) -> d
                             "default": {"field": "rank" if ranked else title}},
         "fields": fields,
     }
+    if translated(kind):
+        collection["i18n"] = True
     if ranked:
         collection["limit"] = 10
     return collection
@@ -262,14 +337,17 @@ def config(years: list[int], backend_options: dict | None = None) -> dict:
                                              f"{year} 年{schema.KIND_TITLES['person']}", year))
     collections.append(_entry_collection("ambassador", "cases/ambassadors", schema.KIND_TITLES["ambassador"], None))
     collections.append({"name": "settings", "label": schema.KIND_TITLES["site"], "icon": ICONS["site"],
+                        **({"i18n": True} if translated("site") else {}),  # on the collection and its file
                         "files": [{"name": "site", "label": schema.KIND_TITLES["site"], "file": "cases/site.yaml",
-                                   "format": "yaml", "fields": kind_fields("site")}]})
+                                   "format": "yaml", **({"i18n": True} if translated("site") else {}),
+                                   "fields": kind_fields("site")}]})
     return {
         "backend": backend_options or dict(DEFAULT_BACKEND),
         "app_title": "营商青岛·共赢之道 · 表单编辑",
         "media_folder": "cases/media",
         "public_folder": "/media",
         "show_preview_links": False,
+        "i18n": I18N,  # default language at the root, English under `en:` (the layout of our files)
         "slug": {"encoding": "ascii", "clean_accents": True, "lowercase": True},
         "output": {"omit_empty_optional_fields": True, "yaml": {"indent_size": 2, "indent_sequences": True}},
         "editor": {"preview": False},  # the site's own preview (build.py serve) is the real one

@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import schema, urls
 
-LANGUAGES = ("zh", "en")
+LANGUAGES = schema.LANGUAGES  # the schema knows them: the form editor's `lang` list is checked against them
 DEFAULT = "zh"
 # <html lang>, og:locale and hreflang of each language.
 HTML_LANG = {"zh": "zh-CN", "en": "en"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 # --- labels shown on the site -------------------------------------------------
@@ -41,6 +41,9 @@ IDENTITY_LABELS: dict[str, str] = {
     "other": "其他",
 }
 Category = Literal["enterprise", "individual", "project", "innovation"]
+# The site's languages, the default first: pages in each, and the form editor's language pair.
+LANGUAGES = ("zh", "en")
+Language = Literal[LANGUAGES]
 Identity = Literal["entrepreneur", "foreign-resident", "overseas-chinese", "scholar", "media", "youth", "other"]
 
 # --- reusable field types -------------------------------------------------------
@@ -110,6 +113,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+class Edition(Strict):
+    """An entry with an English edition. `lang` comes first because the form editor writes it first."""
+
+    # Sveltia CMS's language pair (publisher/cms.py) writes this list on every save and has no option to
+    # leave it out; the site ignores it (the pages come from the fields and the `en:` block).
+    lang: list[Language] = Field(default_factory=list, max_length=len(LANGUAGES),
+                                 description="表单编辑器自动写入的语言列表，网站不使用；手写的文件不需要这一行（可选）")
+
+
 # --- parts ------------------------------------------------------------------------
 
 
@@ -148,7 +160,23 @@ class Contact(Strict):
 # --- the English edition ------------------------------------------------------------
 # Names get an English twin beside them (`name_en`, `title_en`); texts get theirs in one
 # optional `en:` block per entry. A block, once started, holds at least the texts every
-# page shows; `publisher/translations.py` reports what is still missing.
+# page shows; `publisher/translations.py` reports what is still missing. Each field has the name of
+# its Chinese twin and the same place in the order: the form editor pairs them by name and writes
+# the block in the Chinese order (publisher/cms.py).
+
+
+def _unstarted_is_none(value: object) -> object:
+    """The form editor writes `en: {}` for an entry whose English is not started: that is no English block."""
+    return None if value == {} else value
+
+
+def _allow_unstarted(field_schema: dict) -> None:
+    field_schema["anyOf"].append({"type": "object", "maxProperties": 0})  # what VS Code accepts, as check does
+
+
+_Block = TypeVar("_Block")
+# The type of every `en:` block: a block, nothing, or an empty `{}` (read as nothing).
+English = Annotated[_Block | None, BeforeValidator(_unstarted_is_none), Field(json_schema_extra=_allow_unstarted)]
 
 
 class HighlightEn(Strict):
@@ -161,8 +189,8 @@ class VideoEn(Strict):
 
 
 class AudioEn(Strict):
-    title: Text | None = Field(None, description="音频标题的英文（可选）", max_length=100)
     transcript: Text = Field(description="文字稿的英文", max_length=5000, examples=["Hello, ..."])
+    title: Text | None = Field(None, description="音频标题的英文（可选）", max_length=100)
 
 
 class CaseEn(Strict):
@@ -171,12 +199,12 @@ class CaseEn(Strict):
     title: Text = Field(description="标题的英文", max_length=100, examples=["Title of the case in English"])
     summary: Text = Field(description="一句话简介的英文", max_length=300, examples=["One sentence on what the reform does and what changed."])
     unit: Text = Field(description="牵头单位的英文", max_length=120, examples=["Name of the lead unit"])
-    body: Text = Field(description="正文的英文，支持 Markdown", max_length=40000, examples=["## Before\n\n...\n\n## What changed\n\n..."])
     tags: list[Annotated[Text, Field(max_length=30)]] = Field(default_factory=list, description="标签的英文（可选）", max_length=8)
     highlights: list[HighlightEn] = Field(default_factory=list, description="亮点数据的英文，顺序与中文相同（可选）", max_length=4)
     image_alt: Text | None = Field(None, description="题图文字说明的英文（可选）", max_length=200)
     video: VideoEn | None = Field(None, description="短视频标题的英文（可选）")
     audio: AudioEn | None = Field(None, description="有声明信片标题和文字稿的英文（可选）")
+    body: Text = Field(description="正文的英文，支持 Markdown", max_length=40000, examples=["## Before\n\n...\n\n## What changed\n\n..."])
 
 
 class PersonEn(Strict):
@@ -219,7 +247,7 @@ class SiteEn(Strict):
 # --- entry kinds -------------------------------------------------------------------
 
 
-class Case(Strict):
+class Case(Edition):
     """十大创新案例中的一个案例。文件位置：cases/<年份>/top-cases/<英文短名>.yaml"""
 
     rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
@@ -237,10 +265,10 @@ class Case(Strict):
     body: Text = Field(description="正文，支持 Markdown（## 小标题、列表、链接）", max_length=20000, examples=["## 改革前\n\n……\n\n## 怎么做\n\n……"])
     sources: list[Source] = Field(default_factory=list, description="信息来源（可选）", max_length=10)
     sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
-    en: CaseEn | None = Field(None, description="英文版（可选）：标题、简介、正文等的英文，见 CaseEn")
+    en: English[CaseEn] = Field(None, description="英文版（可选）：标题、简介、正文等的英文，见 CaseEn")
 
 
-class Person(Strict):
+class Person(Edition):
     """十大创新人物中的一位。文件位置：cases/<年份>/top-people/<英文短名>.yaml"""
 
     rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
@@ -256,10 +284,10 @@ class Person(Strict):
     tags: list[Annotated[Text, Field(max_length=16)]] = Field(default_factory=list, description="标签（可选）", max_length=8)
     audio: Audio | None = Field(None, description="有声明信片（可选）")
     sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
-    en: PersonEn | None = Field(None, description="英文版（可选）：职务、单位、颁奖词等的英文，见 PersonEn")
+    en: English[PersonEn] = Field(None, description="英文版（可选）：职务、单位、颁奖词等的英文，见 PersonEn")
 
 
-class Ambassador(Strict):
+class Ambassador(Edition):
     """一位营商公益大使。文件位置：cases/ambassadors/<英文短名>.yaml"""
 
     name: Text = Field(description="姓名", max_length=30, examples=["李四"])
@@ -273,7 +301,7 @@ class Ambassador(Strict):
     joined: dt.date = Field(description="受聘日期，格式 YYYY-MM-DD", examples=["2022-06-01"])
     contact: Contact | None = Field(None, description="联系方式；只有 public: true 时才会公开（可选）")
     sample: bool = Field(False, description="true 表示虚构的示例条目，网站上会显示“示例”标记")
-    en: AmbassadorEn | None = Field(None, description="英文版（可选）：所在地、单位、代言、简介的英文，见 AmbassadorEn")
+    en: English[AmbassadorEn] = Field(None, description="英文版（可选）：所在地、单位、代言、简介的英文，见 AmbassadorEn")
 
 
 class Figure(Strict):
@@ -303,7 +331,7 @@ class Admin(Strict):
     app_id: Text | None = Field(None, description="OAuth 应用的 Client ID（用网页登录时需要；只用个人访问令牌登录时不填）", max_length=200)
 
 
-class Site(Strict):
+class Site(Edition):
     """全站设置：品牌、首页数据、区（市）列表。文件位置：cases/site.yaml"""
 
     brand: Text = Field(description="品牌名称", max_length=30, examples=["营商青岛·共赢之道"])
@@ -313,7 +341,7 @@ class Site(Strict):
     figures: list[Figure] = Field(default_factory=list, description="首页关键数据", max_length=12)
     districts: list[District] = Field(default_factory=list, description="区（市）列表，案例的 district 必须出自这里", max_length=40)
     source: Source | None = Field(None, description="数据来源（可选）")
-    en: SiteEn | None = Field(None, description="英文版（可选）：品牌、副标题、简介和首页数据的英文，见 SiteEn")
+    en: English[SiteEn] = Field(None, description="英文版（可选）：品牌、副标题、简介和首页数据的英文，见 SiteEn")
     admin: Admin | None = Field(None, description="表单编辑器（/admin/）的设置；不填则只在本机预览时提供（可选）")
 
 

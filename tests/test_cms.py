@@ -87,10 +87,35 @@ def _widget_paths(fields: list[dict], prefix: str = "") -> set[str]:
     return paths
 
 
+def _paired_paths(fields: list[dict], prefix: str = "") -> set[str]:
+    """The fields the form shows as a language pair (an English box beside the Chinese one); a list of
+    single values (tags) is one only when its item box is paired too, or the English column hides it."""
+    paths = set()
+    for field in fields:
+        if field.get("i18n") is True and ("field" not in field or field["field"].get("i18n") is True):
+            paths.add(prefix + field["name"])
+        paths |= _paired_paths(field.get("fields", []), f"{prefix}{field['name']}.")
+    return paths
+
+
 @pytest.mark.parametrize("kind", list(schema.KINDS))
 def test_every_field_of_the_schema_has_a_widget(kind: str) -> None:
+    """Every Chinese field has a widget, and every field of the `en:` block is the English side of
+    exactly the Chinese field of the same name (`en.video.title` → `video.title`), nothing else."""
     year = 2022 if kind in schema.KIND_FOLDERS else None
-    assert _widget_paths(cms.kind_fields(kind, year)) == _schema_paths(schema.KINDS[kind])
+    fields = cms.kind_fields(kind, year)
+    paths = _schema_paths(schema.KINDS[kind])
+    english = {path.removeprefix("en.") for path in paths if path.startswith("en.")}
+    assert _widget_paths(fields) == paths - {"en." + path for path in english} - set(cms.PAIR_FIELDS)
+    assert _paired_paths(fields) == english
+    assert bool(english) == cms.translated(kind) == (_config_of(kind).get("i18n") is True)
+
+
+def _config_of(kind: str) -> dict:
+    config = cms.config([2022])
+    if kind == "site":
+        return {**_collection(config, "settings"), **_collection(config, "settings")["files"][0]}
+    return _collection(config, f"{kind}-2022" if kind in schema.KIND_FOLDERS else kind)
 
 
 def test_a_new_field_without_a_widget_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,18 +128,43 @@ def test_a_new_field_without_a_widget_fails_loudly(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_new_nested_block_becomes_an_object_of_its_own_fields(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the English edition's `en:` block will get, with no change here."""
-    class English(schema.Strict):
-        title: schema.Text | None = Field(None, description="英文标题", max_length=80)
+    class Award(schema.Strict):
+        title: schema.Text | None = Field(None, description="奖项名称", max_length=30)
 
-    class CaseWithEnglish(schema.Case):
-        en: English | None = Field(None, description="英文版（可选）")
+    class CaseWithAward(schema.Case):
+        award: Award | None = Field(None, description="获奖情况（可选）")
 
-    monkeypatch.setitem(schema.KINDS, "case", CaseWithEnglish)
-    english = _field(cms.kind_fields("case", 2022), "en")
-    assert english["widget"] == "object" and english["required"] is False
-    assert _field(english["fields"], "title") == {"name": "title", "label": "英文标题", "required": False,
-                                                  "widget": "string", "maxlength": 80}
+    monkeypatch.setitem(schema.KINDS, "case", CaseWithAward)
+    award = _field(cms.kind_fields("case", 2022), "award")
+    assert award["widget"] == "object" and award["required"] is False and "i18n" not in award
+    assert _field(award["fields"], "title") == {"name": "title", "label": "奖项名称", "required": False,
+                                                "widget": "string", "maxlength": 30}
+
+
+def test_a_new_english_field_pairs_with_its_chinese_twin_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a new translated field gets with no change in cms.py, and what an English field with no
+    Chinese twin gets: an error naming it (the pair is by name)."""
+    class English(schema.CaseEn):
+        slogan: schema.Text | None = Field(None, description="口号的英文（可选）", max_length=60)
+
+    class CaseWithSlogan(schema.Case):
+        slogan: schema.Text | None = Field(None, description="口号（可选）", max_length=20)
+        en: schema.English[English] = Field(None, description="英文版（可选）")
+
+    monkeypatch.setitem(schema.KINDS, "case", CaseWithSlogan)
+    slogan = _field(cms.kind_fields("case", 2022), "slogan")
+    assert slogan == {"name": "slogan", "label": "口号", "hint": "口号（可选）；中文最多 20 字，英文最多 60 个字符",
+                      "required": False, "widget": "string", "i18n": True}
+
+    class Unpaired(schema.CaseEn):
+        motto: schema.Text | None = Field(None, description="没有中文的英文字段", max_length=60)
+
+    class CaseWithUnpaired(schema.Case):
+        en: schema.English[Unpaired] = Field(None, description="英文版（可选）")
+
+    monkeypatch.setitem(schema.KINDS, "case", CaseWithUnpaired)
+    with pytest.raises(LookupError, match="en.motto"):
+        cms.kind_fields("case", 2022)
 
 
 def test_widgets_follow_the_field_types() -> None:
@@ -122,7 +172,8 @@ def test_widgets_follow_the_field_types() -> None:
     case = _collection(config, "case-2022")
     assert case["folder"] == "cases/2022/top-cases" and case["extension"] == "yaml"
     fields = case["fields"]
-    assert [f["name"] for f in fields] == list(schema.Case.model_fields)  # the order files are written in
+    assert [f["name"] for f in fields] == [name for name in schema.Case.model_fields  # the order files are written in
+                                           if name not in cms.PAIR_FIELDS]
     category = _field(fields, "category")
     assert category["widget"] == "select"
     assert {o["value"]: o["label"] for o in category["options"]} == schema.CATEGORY_LABELS
@@ -137,7 +188,7 @@ def test_widgets_follow_the_field_types() -> None:
     assert highlights["widget"] == "list" and highlights["max"] == 4
     assert [f["name"] for f in highlights["fields"]] == ["label", "value"]
     assert _field(_field(fields, "sources")["fields"], "date")["widget"] == "datetime"
-    assert _field(fields, "summary")["required"] is True and _field(fields, "tags")["required"] is False
+    assert _field(fields, "category")["required"] is True and _field(fields, "tags")["required"] is False
     people = _collection(config, "person-2022")["fields"]
     cases = _field(people, "cases")
     assert (cases["widget"], cases["collection"], cases["multiple"]) == ("relation", "case-2022", True)
@@ -146,6 +197,65 @@ def test_widgets_follow_the_field_types() -> None:
     assert _field(_collection(config, "ambassador")["fields"], "joined")["format"] == "YYYY-MM-DD"
     site = _collection(config, "settings")["files"][0]
     assert site["file"] == "cases/site.yaml" and _field(site["fields"], "admin")["widget"] == "object"
+
+
+def test_the_english_edition_is_a_language_pair_with_one_set_of_options() -> None:
+    """中文 | English side by side, English saved under `en:`. A pair shares its form options, so a limit
+    that differs between the languages is in the hint (check enforces both), and only Chinese is required."""
+    config = cms.config([2022])  # the committed config.yml is this (test_config_is_derived_and_committed)
+    assert config["i18n"] == {"structure": "single_file_default_root", "locales": ["zh", "en"], "default_locale": "zh"}
+    fields = _collection(config, "case-2022")["fields"]
+    title = _field(fields, "title")
+    assert (title["i18n"], title["required"]) == (True, ["zh"]) and "maxlength" not in title
+    assert "中文最多 40 字，英文最多 100 个字符" in title["hint"]
+    rank = _field(fields, "rank")
+    assert "i18n" not in rank and rank["required"] is True
+    video = _field(fields, "video")
+    assert [(f["name"], f.get("i18n", False)) for f in video["fields"]] == [
+        ("file", False), ("url", False), ("poster", False), ("title", True)]
+    tags = _field(fields, "tags")
+    assert tags["i18n"] is True and tags["field"]["i18n"] is True and "maxlength" not in tags["field"]
+    assert "每项中文最多 16 字，英文最多 30 个字符" in tags["hint"]
+    highlights = _field(fields, "highlights")
+    assert _field(highlights["fields"], "label")["required"] == ["zh"]
+    assert "英文请按中文的顺序逐项填写" in highlights["hint"] and "顺序" not in tags["hint"]  # the form keeps them apart
+    assert "i18n" not in _field(_field(fields, "sources")["fields"], "title_en")  # a twin beside, not a pair
+    for name in ("person-2022", "ambassador"):  # the English name is a field of its own, shown once
+        name_en = _field(_collection(config, name)["fields"], "name_en")
+        assert "i18n" not in name_en and name_en["widget"] == "string"
+    settings = _collection(config, "settings")
+    assert settings["i18n"] is True and settings["files"][0]["i18n"] is True
+
+
+def _english_models(model: type) -> list[tuple[type, type]]:
+    """(Chinese block, its English twin) for every block of a kind, at any depth."""
+    pairs = []
+    english = model.model_fields.get("en")
+    if english is None:
+        return pairs
+    stack = [(model, _inner(english.annotation))]
+    while stack:
+        chinese, twin = stack.pop()
+        pairs.append((chinese, twin))
+        for name, info in twin.model_fields.items():
+            inner = _inner(info.annotation)
+            if isinstance(inner, type) and issubclass(inner, schema.Strict):
+                stack.append((_inner(chinese.model_fields[name].annotation), inner))
+    return pairs
+
+
+def _inner(annotation: object) -> object:
+    for _ in range(3):  # X | None, list[X], Annotated[X, …]
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = args[0] if args else annotation
+    return annotation
+
+
+@pytest.mark.parametrize("kind", list(schema.KINDS))
+def test_english_fields_keep_the_chinese_order(kind: str) -> None:
+    """The form writes `en:` in the order of the Chinese fields; the schema says the same order."""
+    for chinese, english in _english_models(schema.KINDS[kind]):
+        assert [name for name in chinese.model_fields if name in english.model_fields] == list(english.model_fields)
 
 
 def test_each_edition_gets_its_own_collections() -> None:
@@ -205,6 +315,30 @@ def test_check_fix_restores_the_schema_line(project: Path) -> None:
     assert entry.read_text(encoding="utf-8") == original
     again = run_build_py(project, "check", "--fix")
     assert "newborn-one-step" not in again.stdout  # nothing left to fix
+
+
+def test_check_takes_the_lang_list_and_empty_english_the_form_writes(project: Path) -> None:
+    """The editor's own additions pass check as they are (and stay: the next save writes them again);
+    a language the site does not have is a problem like any other, with file, line, field and hint."""
+    entry = project / "cases/2022/top-cases/newborn-one-step.yaml"
+    original = entry.read_text(encoding="utf-8")
+    head, rest = original.split("\n", 1)
+    entry.write_text(f"{head}\nlang:\n  - zh\n  - en\n{rest}", encoding="utf-8")
+    ambassador = project / "cases/ambassadors/anna-mueller.yaml"
+    data = yaml.safe_load(ambassador.read_text(encoding="utf-8"))
+    ambassador.write_text(ambassador.read_text(encoding="utf-8").split("\nen:")[0] + "\nen: {}\n", encoding="utf-8")
+    assert "en" in data  # it had English: now it has none, as a Chinese-only save in the form writes it
+    fixed = run_build_py(project, "check", "--fix")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "lang:\n  - zh\n  - en\n" in entry.read_text(encoding="utf-8")  # --fix keeps it
+    entry.write_text(f"{head}\nlang: [zh, fr]\n{rest}", encoding="utf-8")
+    refused = run_build_py(project, "check")
+    assert refused.returncode != 0
+    assert "cases/2022/top-cases/newborn-one-step.yaml:2:" in refused.stderr and "lang[1]" in refused.stderr
+    assert "“fr”不是可选值" in refused.stderr and "可选值：zh, en" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    english = run_build_py(project, "--lang", "en", "check")
+    assert "lang[1]" in english.stderr and "zh, en" in english.stderr and "可选值" not in english.stderr
 
 
 # --- in the browser ---------------------------------------------------------------------------------------------
@@ -289,33 +423,107 @@ def test_admin_loads_in_the_browsers_language_from_this_host_only(chromium_brows
         context.close()
 
 
+def _open_local_repository(context, server, project: Path):
+    """/admin/ with the editor's project folder picked (a copy of its cases/, in the browser's OPFS)."""
+    files = {p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
+             for p in (project / "cases").rglob("*.yaml")}
+    context.add_init_script(PICKER)  # the one stand-in: the folder the editor would pick
+    page = context.new_page()
+    elsewhere, errors = _watch(page, server)
+    page.goto(server.url_for("admin/"))
+    page.get_by_role("button", name="使用本地仓库").wait_for()
+    page.evaluate(OPFS_FILL, ["project", files])
+    page.get_by_role("button", name="使用本地仓库").click()
+    page.get_by_text("2023 年创新案例").first.wait_for()
+    return page, files, elsewhere, errors
+
+
+def _pane(page, language: str):
+    """One column of the language pair: 中文, or 英语 (what the zh-CN interface calls English)."""
+    return page.get_by_role("group", name=re.compile(f"^编辑 \u2068?{language}\u2069? 内容$"))
+
+
+def _reveal(pane, label: str) -> None:
+    """Scroll a column down to a field: the CMS draws a long form's lower fields only when scrolled to."""
+    found = pane.get_by_text(label, exact=True)
+    box = pane.bounding_box()
+    for _ in range(30):
+        if found.count():
+            found.first.scroll_into_view_if_needed()
+            return
+        pane.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        pane.page.mouse.wheel(0, 400)
+        pane.page.wait_for_timeout(100)
+    raise AssertionError(f"no field {label} in this column")
+
+
+def test_an_entry_with_english_opens_as_a_language_pair(chromium_browser, admin_site,  # noqa: F811
+                                                        tmp_path: Path) -> None:
+    entry = yaml.safe_load((ROOT / "cases/2022/top-cases/newborn-one-step.yaml").read_text(encoding="utf-8"))
+    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
+    try:
+        page, _, elsewhere, errors = _open_local_repository(context, admin_site, ROOT)
+        page.goto(admin_site.url_for("admin/#/collections/case-2022/entries/newborn-one-step"))
+        chinese, english = _pane(page, "中文"), _pane(page, "英语")
+        expect_title = chinese.get_by_role("textbox", name="案例标题", exact=True)
+        expect_title.wait_for()
+        assert expect_title.input_value() == entry["title"]
+        assert english.get_by_role("textbox", name="案例标题", exact=True).input_value() == entry["en"]["title"]
+        assert english.get_by_role("textbox", name="牵头单位", exact=True).input_value() == entry["en"]["unit"]
+        labels = english.get_by_role("textbox", name="指标名称", exact=True)
+        _reveal(english, "亮点数据")
+        labels.first.wait_for()
+        assert [labels.nth(i).input_value() for i in range(labels.count())] == [
+            item["label"] for item in entry["en"]["highlights"]]
+        assert english.get_by_role("spinbutton").count() == 0  # the rank is not translated: Chinese column only
+        page.screenshot(path=str(tmp_path / "case-pair.png"))
+        assert elsewhere == [] and errors == []
+    finally:
+        context.close()
+
+
 def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser, admin_site,  # noqa: F811
                                                                 tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
-    files = {p.relative_to(project).as_posix(): p.read_text(encoding="utf-8")
-             for p in (project / "cases").rglob("*.yaml")}
-    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1400})
-    context.add_init_script(PICKER)  # the one stand-in: the folder the editor would pick
+    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     try:
-        page = context.new_page()
-        elsewhere, errors = _watch(page, admin_site)
-        page.goto(admin_site.url_for("admin/"))
-        page.get_by_role("button", name="使用本地仓库").wait_for()
-        page.evaluate(OPFS_FILL, ["project", files])
-        page.get_by_role("button", name="使用本地仓库").click()
-        page.get_by_text("2023 年创新案例").first.wait_for()
+        page, files, elsewhere, errors = _open_local_repository(context, admin_site, project)
         page.goto(admin_site.url_for("admin/#/collections/case-2023/new"))
-        page.get_by_role("spinbutton").first.fill("3")
-        page.get_by_role("textbox", name="案例标题", exact=True).fill("一窗通办：开店三天办好")
-        page.get_by_role("textbox", name="一句话简介", exact=True).fill("把开店要跑的几个部门合成一个窗口，材料只交一次。")
-        page.get_by_role("radio", name="创新创业全生命周期").check()
-        page.get_by_role("textbox", name="牵头单位", exact=True).fill("市行政审批服务局")
-        page.get_by_role("combobox", name="所在区").click()
+        chinese, english = _pane(page, "中文"), _pane(page, "英语")
+        chinese.get_by_role("spinbutton").first.fill("3")
+        chinese.get_by_role("textbox", name="案例标题", exact=True).fill("一窗通办：开店三天办好")
+        english.get_by_role("textbox", name="案例标题", exact=True).fill("One window: a shop open in three days")
+        chinese.get_by_role("textbox", name="一句话简介", exact=True).fill("把开店要跑的几个部门合成一个窗口，材料只交一次。")
+        english.get_by_role("textbox", name="一句话简介", exact=True).fill("The offices a new shop had to visit now sit "
+                                                                        "behind one window.")
+        page.screenshot(path=str(tmp_path / "case-form-pair.png"))
+        chinese.get_by_role("radio", name="创新创业全生命周期").check()
+        chinese.get_by_role("textbox", name="牵头单位", exact=True).fill("市行政审批服务局")
+        english.get_by_role("textbox", name="牵头单位", exact=True).fill("Qingdao Administrative Approval Bureau")
+        chinese.get_by_role("combobox", name="所在区").click()
         page.get_by_role("option", name="市南区").click()
-        page.get_by_role("button", name=re.compile("添加.*亮点数据")).click()
-        page.get_by_role("textbox", name="指标名称", exact=True).fill("办理时间")
-        page.get_by_role("textbox", name="指标数值", exact=True).fill("+50%")
-        page.locator("[contenteditable=true]").first.fill("改革前要跑五个部门，现在一个窗口办完。")
+        for pane, label, value in ((chinese, "办理时间", "3天"), (english, "Time taken", "3 days")):
+            pane.get_by_role("button", name=re.compile("添加.*亮点数据")).click()
+            pane.get_by_role("textbox", name="指标名称", exact=True).fill(label)
+            pane.get_by_role("textbox", name="指标数值", exact=True).fill(value)
+        for pane, title in ((chinese, "三天开店"), (english, "A shop in three days")):  # a block only partly translated
+            pane.get_by_role("checkbox", name=re.compile("短视频")).check()
+            pane.get_by_role("textbox", name="视频标题", exact=True).fill(title)
+        chinese.get_by_role("textbox", name="外部视频页面链接", exact=True).fill("https://www.example.com/video")
+        assert english.get_by_role("textbox", name="外部视频页面链接").count() == 0
+        shutil.copyfile(ROOT / "cases/media/audio/treat-first-pay-later.ogg", tmp_path / "postcard.ogg")
+        for pane, transcript in ((chinese, "各位好，欢迎来青岛开店。"), (english, "Hello, come and open a shop here.")):
+            _reveal(pane, "有声明信片")
+            pane.get_by_role("checkbox", name=re.compile("有声明信片")).check()
+            pane.get_by_role("textbox", name="有声明信片的文字稿", exact=True).fill(transcript)
+        english.get_by_role("textbox", name="音频标题", exact=True).fill("An audio postcard")
+        audio = chinese.get_by_role("group", name=re.compile("有声明信片")).first
+        audio.locator("input[type=file]").first.set_input_files(str(tmp_path / "postcard.ogg"))
+        assert english.get_by_text("将文件拖放到此处").count() == 0  # the file is Chinese-column only
+        for pane, body in ((chinese, "改革前要跑五个部门，现在一个窗口办完。"), (english, "Five offices before; one window now.")):
+            _reveal(pane, "正文")
+            pane.locator("[contenteditable=true]").first.fill(body)
+        page.screenshot(path=str(tmp_path / "case-form-english.png"))
         slug = _slug_box(page)
         slug.fill("一窗通办")  # Chinese in a file name: refused on the spot, with our hint
         page.get_by_text("文件名只能用小写英文字母").first.wait_for()
@@ -331,22 +539,37 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     finally:
         context.close()
 
+    uploads = {"cases/media/images/portrait.png": tmp_path / "portrait.png",
+               "cases/media/audio/postcard.ogg": tmp_path / "postcard.ogg"}
     assert set(written) == {"cases/2023/top-cases/one-window-shop.yaml", "cases/ambassadors/new-ambassador.yaml",
-                            "cases/media/images/portrait.png", "cases/2023/top-people/new-person.yaml"}
+                            "cases/2023/top-people/new-person.yaml", *uploads}
     assert yaml.safe_load(written["cases/2023/top-people/new-person.yaml"])["cases"] == ["one-window-shop"]
     ambassador = yaml.safe_load(written["cases/ambassadors/new-ambassador.yaml"])
     assert ambassador["identity"] == "entrepreneur" and str(ambassador["joined"]) == "2024-03-01"
     assert ambassador["photo"].endswith("media/images/portrait.png") and ambassador["bio"] == "第一行\n第二行"
+    assert ambassador["en"] == {}  # Chinese only: the form writes an empty block, which check reads as no English
     path = "cases/2023/top-cases/one-window-shop.yaml"
     text = written[path]
     data = yaml.safe_load(text)
     assert list(data) == [name for name in schema.Case.model_fields if name in data]  # the schema's order
-    assert data["highlights"] == [{"label": "办理时间", "value": "+50%"}] and data["district"] == "市南区"
+    assert data["highlights"] == [{"label": "办理时间", "value": "3天"}] and data["district"] == "市南区"
+    assert data["video"] == {"url": "https://www.example.com/video", "title": "三天开店"}
+    assert data["audio"] == {"file": "./media/audio/postcard.ogg", "transcript": "各位好，欢迎来青岛开店。"}
+    assert data["lang"] == ["zh", "en"]  # the CMS's own addition, first in the file; the site ignores it
+    assert data["en"] == {"title": "One window: a shop open in three days",
+                          "summary": "The offices a new shop had to visit now sit behind one window.",
+                          "unit": "Qingdao Administrative Approval Bureau",
+                          "highlights": [{"label": "Time taken", "value": "3 days"}],
+                          "video": {"title": "A shop in three days"},
+                          "audio": {"transcript": "Hello, come and open a shop here.", "title": "An audio postcard"},
+                          "body": "Five offices before; one window now."}
+    assert list(data["en"]) == [name for name in schema.CaseEn.model_fields if name in data["en"]]
+    _assert_valid_for_editors(written)
     for written_path, content in written.items():  # exactly as the editor wrote them
         target = project / written_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if written_path.endswith(".png"):
-            shutil.copyfile(tmp_path / "portrait.png", target)  # OPFS_READ reads text; the upload was this file
+        if written_path in uploads:
+            shutil.copyfile(uploads[written_path], target)  # OPFS_READ reads text; the upload was this file
         else:
             target.write_text(content, encoding="utf-8")
     checked = run_build_py(project, "check")
@@ -356,7 +579,23 @@ def test_a_case_made_in_the_form_passes_check_and_is_published(chromium_browser,
     assert built.returncode == 0, built.stdout + built.stderr
     page_html = (project / "site/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
     assert "一窗通办：开店三天办好" in page_html
+    english_html = (project / "site/en/2023/top-cases" / Path(path).stem / "index.html").read_text(encoding="utf-8")
+    assert "One window: a shop open in three days" in english_html and "一窗通办" not in english_html
+    assert "Hello, come and open a shop here." in english_html and "postcard.ogg" in english_html
     assert "测试大使" in (project / "site/ambassadors/new-ambassador/index.html").read_text(encoding="utf-8")
+
+
+def _assert_valid_for_editors(written: dict[str, str]) -> None:
+    """What the form wrote is also valid for VS Code: the JSON Schemas come from the same schema as check."""
+    import jsonschema
+
+    kinds = {"top-cases": "case", "top-people": "person", "ambassadors": "ambassador"}
+    for path, text in written.items():
+        if path.endswith(".yaml"):
+            kind = kinds[Path(path).parent.name]
+            document = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+            data = json.loads(json.dumps(yaml.safe_load(text), default=str))  # dates as the text they were
+            assert [e.message for e in jsonschema.Draft202012Validator(document).iter_errors(data)] == [], path
 
 
 def _save(page, collection: str) -> None:
@@ -387,11 +626,12 @@ def _slug_box(page):
 def _make_a_person_citing_the_case(page, tmp_path: Path) -> None:
     """The person's cases are picked from that year's cases (the one just made)."""
     page.goto(page.url.split("#")[0] + "#/collections/person-2023/new")
-    page.get_by_role("textbox", name="姓名", exact=True).fill("测试人物")  # the form is drawn (it redraws once)
-    page.get_by_role("spinbutton").first.fill("1")
-    page.get_by_role("textbox", name="职务或身份", exact=True).fill("窗口负责人")
-    page.get_by_role("textbox", name="所在单位", exact=True).fill("市行政审批服务局")
-    page.get_by_role("textbox", name="颁奖词", exact=True).fill("一扇窗口\n三天办好")
+    chinese = _pane(page, "中文")
+    chinese.get_by_role("textbox", name="姓名", exact=True).fill("测试人物")  # the form is drawn (it redraws once)
+    chinese.get_by_role("spinbutton").first.fill("1")
+    chinese.get_by_role("textbox", name="职务或身份", exact=True).fill("窗口负责人")
+    chinese.get_by_role("textbox", name="所在单位", exact=True).fill("市行政审批服务局")
+    chinese.get_by_role("textbox", name="颁奖词", exact=True).fill("一扇窗口\n三天办好")
     page.get_by_role("checkbox", name=re.compile("一窗通办")).check()
     page.screenshot(path=str(tmp_path / "person-form.png"))
     slug = _slug_box(page)
@@ -406,15 +646,16 @@ def _make_an_ambassador(page, tmp_path: Path) -> None:
 
     Image.new("RGB", (40, 40), (200, 30, 30)).save(tmp_path / "portrait.png")
     page.goto(page.url.split("#")[0] + "#/collections/ambassador/new")
-    page.get_by_role("textbox", name="姓名", exact=True).fill("测试大使")
-    page.get_by_role("textbox", name="所在城市或国家", exact=True).fill("青岛")
-    page.get_by_role("combobox", name="身份").click()
+    chinese = _pane(page, "中文")  # Chinese only: the English column stays empty
+    chinese.get_by_role("textbox", name="姓名", exact=True).fill("测试大使")
+    chinese.get_by_role("textbox", name="所在城市或国家", exact=True).fill("青岛")
+    chinese.get_by_role("combobox", name="身份").click()
     page.get_by_role("option", name="企业家").click()
-    page.get_by_role("textbox", name="所在单位", exact=True).fill("某科技有限公司")
-    page.locator("input[type=file]").first.set_input_files(str(tmp_path / "portrait.png"))
-    page.get_by_role("textbox", name="一句话代言", exact=True).fill("在青岛办事，越来越顺心。")
-    page.get_by_role("textbox", name="简介", exact=True).fill("第一行\n第二行")
-    page.locator("input[type=date]").fill("2024-03-01")
+    chinese.get_by_role("textbox", name="所在单位", exact=True).fill("某科技有限公司")
+    chinese.locator("input[type=file]").first.set_input_files(str(tmp_path / "portrait.png"))
+    chinese.get_by_role("textbox", name="一句话代言", exact=True).fill("在青岛办事，越来越顺心。")
+    chinese.get_by_role("textbox", name="简介", exact=True).fill("第一行\n第二行")
+    chinese.locator("input[type=date]").fill("2024-03-01")
     slug = _slug_box(page)
     slug.fill("new-ambassador")
     slug.press("Enter")
