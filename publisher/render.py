@@ -21,7 +21,7 @@ import nh3
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify
 
-from . import i18n, schema, translations, urls
+from . import i18n, translations, urls
 from .catalog import Catalog, Edition, Entry
 from .media_variants import MediaSet
 

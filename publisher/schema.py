@@ -113,7 +113,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
-class Edition(Strict):
+class Bilingual(Strict):
     """An entry with an English edition. `lang` comes first because the form editor writes it first."""
 
     # Sveltia CMS's language pair (publisher/cms.py) writes this list on every save and has no option to
@@ -247,7 +247,7 @@ class SiteEn(Strict):
 # --- entry kinds -------------------------------------------------------------------
 
 
-class Case(Edition):
+class Case(Bilingual):
     """十大创新案例中的一个案例。文件位置：cases/<年份>/top-cases/<英文短名>.yaml"""
 
     rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
@@ -268,7 +268,7 @@ class Case(Edition):
     en: English[CaseEn] = Field(None, description="英文版（可选）：标题、简介、正文等的英文，见 CaseEn")
 
 
-class Person(Edition):
+class Person(Bilingual):
     """十大创新人物中的一位。文件位置：cases/<年份>/top-people/<英文短名>.yaml"""
 
     rank: Rank = Field(description="名次，1–10，同一年份内不能重复", examples=[1])
@@ -287,7 +287,7 @@ class Person(Edition):
     en: English[PersonEn] = Field(None, description="英文版（可选）：职务、单位、颁奖词等的英文，见 PersonEn")
 
 
-class Ambassador(Edition):
+class Ambassador(Bilingual):
     """一位营商公益大使。文件位置：cases/ambassadors/<英文短名>.yaml"""
 
     name: Text = Field(description="姓名", max_length=30, examples=["李四"])
@@ -331,7 +331,7 @@ class Admin(Strict):
     app_id: Text | None = Field(None, description="OAuth 应用的 Client ID（用网页登录时需要；只用个人访问令牌登录时不填）", max_length=200)
 
 
-class Site(Edition):
+class Site(Bilingual):
     """全站设置：品牌、首页数据、区（市）列表。文件位置：cases/site.yaml"""
 
     brand: Text = Field(description="品牌名称", max_length=30, examples=["营商青岛·共赢之道"])

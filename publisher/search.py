@@ -36,11 +36,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .schema import LANGUAGES  # one folder of the index per language
+
 INDEX_FILE = "search/search_index.json"  # the one path Material's bundle requests
 TITLES_PER_FILE = 32  # read as the reader scrolls, a few results at a time: ≈ 1 KB gzipped each
 TITLE_SPAN = 1024  # positions below: the page's title; from here on: the rest of its text
 SHARD_TARGET_BYTES = 8_000  # postings per shard before gzip: a query fetches one shard per pair
-LANGUAGES = ("zh", "en")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PAIR = re.compile(f"(?=([{HAN}]{{2}}))")
 _NOT_HAN = re.compile(f"[^{HAN}]+")
