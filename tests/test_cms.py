@@ -296,6 +296,10 @@ def test_admin_is_served_when_previewing_and_off_when_published(tmp_path: Path) 
     assert {"admin/index.html", "admin/sveltia-cms.js", "admin/config.yml",
             "admin/unpkg/@sveltia/cms/package.json"} <= set(served)
     assert not any(path.endswith((".py", ".txt", ".map")) for path in served)
+    preview_config = yaml.safe_load(served["admin/config.yml"])
+    # "work with local repository" asks the editor for the folder by the repository's name: the project's own
+    assert preview_config["backend"]["repo"].endswith("/" + ROOT.name)
+    assert preview_config["app_title"] == "b · 表单编辑"  # the site's brand, not the demo's
     assert cms.admin_files(ROOT, False, site) == {}
     online = schema.Site(brand="b", tagline="t", intro="i", admin={"online": True, "repo": "office/site"})
     config = yaml.safe_load(cms.admin_files(ROOT, False, online)["admin/config.yml"])
