@@ -283,7 +283,7 @@ class Stylesheets:
         self._parsed: dict[Path, tuple[tuple[Rule, ...], frozenset[str]]] = {}
         self._found: dict[Path, bool] = {}
         self._subsets: dict[tuple[tuple[Path, ...], tuple[frozenset[str], ...]], str] = {}
-        self._modifiers: dict[frozenset[str], dict[str, set[str]]] = {}  # a set of sheets' names → block → modifiers
+        self._modifiers: dict[tuple[Path, ...], dict[str, set[str]]] = {}  # sheets → block → its modifiers
 
     def resolve(self, page: Path, href: str) -> Path | None:
         parts = urllib.parse.urlsplit(href)
@@ -323,14 +323,13 @@ class Stylesheets:
         """For each modifier class a page has (".pub-ph--2"), every modifier of that block the sheets name.
         Their rules are small, and with them pages of one kind share one subset: without them, a
         1,000-entry site needed 997 different subsets (placeholder colours, chip kinds) instead of 83."""
-        named = frozenset().union(*(self.rules(sheet)[1] for sheet in sheets))
-        if named not in self._modifiers:
+        if sheets not in self._modifiers:
             families: dict[str, set[str]] = {}
-            for name in named:
+            for name in frozenset().union(*(self.rules(sheet)[1] for sheet in sheets)):
                 if name.startswith(".") and "--" in name:
                     families.setdefault(name.split("--")[0], set()).add(name)
-            self._modifiers[named] = families
-        families = self._modifiers[named]
+            self._modifiers[sheets] = families
+        families = self._modifiers[sheets]
         return {sibling for name in names if name.startswith(".") and "--" in name
                 for sibling in families.get(name.split("--")[0], ())}
 
