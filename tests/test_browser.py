@@ -269,6 +269,20 @@ def test_no_horizontal_overflow_on_a_phone(phone, site, path):
                                          f"scrollWidth={width}; too wide: {phone.evaluate(OVERFLOWING)}")
 
 
+@pytest.mark.parametrize("path", ["", PERSON_PAGE, CASE_PAGE, "en/", f"en/{PERSON_PAGE}"])
+def test_list_thumbnails_keep_their_size_beside_long_text(phone, site, path):
+    """A photo in a list row is as big as a letter tile: the row's text must not squeeze it (its <picture>
+    wrapper used to be the flex item, and shrank to 25 px beside English text)."""
+    goto(phone, site, path)
+
+    sizes = phone.eval_on_selector_all(".pub-visual--small", "els => els.map(e => { const b = e.getBoundingClientRect();"
+                                                             " return [Math.round(b.width), Math.round(b.height)]; })")
+    pictures = phone.eval_on_selector_all("picture .pub-visual--small", "els => els.length")
+
+    assert sizes and pictures, f"{path or 'home'}: no list thumbnail with a photo to measure"
+    assert {tuple(size) for size in sizes} == {(sizes[0][0], sizes[0][0])} and sizes[0][0] >= 48, sizes
+
+
 # --- 4. everything comes from our own host -----------------------------------------------------------------
 
 
