@@ -49,7 +49,8 @@ _EXAMPLES = {
     "district_taken": "districts:\n  - name: 市南区\n    slug: shinan\n  - name: 市北区\n    slug: shinan",
     "media_outside": "image: 2022/top-cases/other.yaml", "media_name": "image: media/images/照片 #1.jpg",
     "media_type": "video:\n  file: media/video/page.mp4    ← 实际是网页", "media_svg": "image: media/images/logo.svg",
-    "media_too_large": "（手机原图 8 MB）", "content_html": "<script>alert(1)</script>",
+    "media_too_large": "（手机原图 8 MB）", "media_broken": "（从聊天软件只下载了一半的照片）",
+    "media_pixels": "（30000 × 30000 像素的图片）", "content_html": "<script>alert(1)</script>",
     "content_cdn": "```mermaid", "content_remote": "![图](https://example.com/a.png)",
     "missing_en": "（用 check --strict-en 检查时，案例还没有 en: 块）", "missing_en_page": "（有 content/about.md，没有 content/en/about.md）",
 }

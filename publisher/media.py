@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 MEDIA_FOLDER = "media"
 MB = 1024 * 1024
+MAX_PIXELS = 89_478_485  # Pillow's own bomb threshold: a 48-megapixel phone photo passes, a 30000² PNG does not
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,7 @@ def check(cases_dir: Path, rel: str, field: tuple[object, ...]) -> Fault | None:
         return Fault("media_outside", {"value": rel})
     bad_part = next((part for part in parts if not _SAFE_NAME.fullmatch(part)), None)
     if bad_part is not None:
-        return Fault("media_name", {"value": rel, "name": bad_part,
-                                    "suggestion": _safe_name(bad_part)})
+        return Fault("media_name", {"value": rel, "name": bad_part, "rename": _safe_name(bad_part)})
     path = cases_dir
     for depth, part in enumerate(parts, start=1):  # no link on the way: a linked folder could lead anywhere
         path = path / part
@@ -139,6 +140,29 @@ def check(cases_dir: Path, rel: str, field: tuple[object, ...]) -> Fault | None:
     if size > kind.limit:  # messages pick the _zh or _en argument
         return Fault("media_too_large", {"value": rel, "size": f"{size / MB:.1f}", "limit": kind.limit // MB,
                                          "shrink_zh": kind.shrink_zh, "shrink_en": kind.shrink_en})
+    if kind is IMAGE:
+        return _picture_fault(path, rel)
+    return None
+
+
+def _picture_fault(path: Path, rel: str) -> Fault | None:
+    """A picture must decode in full: one cut short (a download from a chat app that stopped half way) would
+    be published as a blank box, and one of a billion pixels would exhaust the build's memory."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise Image.DecompressionBombError
+                image.draft("RGB", (image.width // 8, image.height // 8))  # JPEG: a small decode, still of every byte
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return Fault("media_pixels", {"value": rel, "limit": MAX_PIXELS // 10_000, "limit_en": MAX_PIXELS // 1_000_000,
+                                      "shrink_zh": IMAGE.shrink_zh, "shrink_en": IMAGE.shrink_en})
+    except (OSError, ValueError, SyntaxError, EOFError):
+        return Fault("media_broken", {"value": rel})
     return None
 
 

@@ -232,8 +232,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("'{value}' is not inside cases/media/", "Put images, audio and video under cases/media/ and write paths like media/images/x.jpg."),
     },
     "media_name": {
-        "zh": ("文件名“{name}”里有网址不能用的字符（空格、#、?、% 等）", "把文件改名为 {suggestion} 这样只含字母、汉字、数字、-、_ 和 . 的名字，并同步修改这里的路径。"),
-        "en": ("'{name}' holds characters URLs cannot carry (spaces, #, ?, % …)", "Rename the file, e.g. {suggestion} (letters, digits, -, _ and . only), and change the path here."),
+        "zh": ("文件名“{name}”里有网址不能用的字符（空格、#、?、% 等）", "把文件改名为 {rename} 这样只含字母、汉字、数字、-、_ 和 . 的名字，并同步修改这里的路径。"),
+        "en": ("'{name}' holds characters URLs cannot carry (spaces, #, ?, % …)", "Rename the file, e.g. {rename} (letters, digits, -, _ and . only), and change the path here."),
     },
     "media_type": {
         "zh": ("“{value}”的内容是 {found}，这里需要{expected_zh}", "按文件的实际内容导出为需要的格式，扩展名用 {extensions} 之一。HTML 网页不能当作媒体文件。"),
@@ -246,6 +246,14 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "media_too_large": {
         "zh": ("“{value}”有 {size} MB，超过上限 {limit} MB", "{shrink_zh}"),
         "en": ("'{value}' is {size} MB, over the {limit} MB limit", "{shrink_en}"),
+    },
+    "media_broken": {
+        "zh": ("“{value}”无法完整读出：文件不完整或已损坏", "常见原因是从聊天软件或网盘没下载完。请重新下载或导出原图，确认看图软件能完整打开后再放进 cases/media/。"),
+        "en": ("'{value}' cannot be read in full: the file is cut short or damaged", "Often it was not fully downloaded from a chat app or cloud drive. Download or export it again, check that it opens in full in an image viewer, then put it in cases/media/."),
+    },
+    "media_pixels": {
+        "zh": ("“{value}”的像素太多（上限 {limit} 万像素）", "{shrink_zh}"),
+        "en": ("'{value}' has too many pixels (the limit is {limit_en} million)", "{shrink_en}"),
     },
     # --- hand-written pages in content/ (publisher/content_pages.py) ---
     "content_html": {

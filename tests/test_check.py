@@ -534,6 +534,7 @@ NEW_FAULTS: dict[str, Fault] = {
     "image_too_large": Fault(CASE, _huge_image, "image", "超过上限 12 MB"),
     "hash_in_media_name": Fault(CASE, _image_file("media/images/a#1.png", PNG), "image", "网址不能用的字符"),
     "space_in_media_name": Fault(CASE, _image_file("'media/images/a b.png'", None), "image", "网址不能用的字符"),
+    "picture_cut_short": Fault(CASE, _image_file("media/images/half.png", PNG), "image", "无法完整读出"),
     "percent_in_media_name": Fault(CASE, _image_file("media/images/a%20b.png", PNG), "image", "网址不能用的字符"),
     # hand-written pages
     "content_script": Fault("content/page.md", _content("# 页\n\n<script>alert(1)</script>\n", "<script>"), "-",

@@ -151,6 +151,28 @@ def test_a_picture_cut_short_still_builds_with_a_warning(materialised, cases: Pa
     assert "photo.jpg" in caplog.text
 
 
+def test_check_refuses_a_picture_cut_short_or_of_too_many_pixels_and_takes_a_whole_photo(tmp_path: Path) -> None:
+    """A half-downloaded photo would be published as a blank box, a 30000² PNG would exhaust the build's
+    memory: `check` names both (with the field's file and line, like every media fault)."""
+    (tmp_path / "media").mkdir()
+    photo = phone_photo(tmp_path / "media" / "whole.jpg", size=(1600, 1200), orientation=1)
+    (tmp_path / "media" / "cut.jpg").write_bytes(photo.read_bytes()[: photo.stat().st_size // 3])
+    Image.new("1", (30_000, 30_000)).save(tmp_path / "media" / "bomb.png")  # 109 KB on disk
+
+    assert media.check(tmp_path, "media/whole.jpg", ("image",)) is None
+    assert media.check(tmp_path, "media/cut.jpg", ("image",)).code == "media_broken"
+    assert media.check(tmp_path, "media/bomb.png", ("image",)).code == "media_pixels"
+
+
+def test_the_hint_for_a_bad_file_name_gives_the_name_to_use_in_both_languages(tmp_path: Path) -> None:
+    from publisher.problems import Problem
+
+    fault = media.check(tmp_path, "media/照片 1.jpg", ("image",))
+    problem = Problem(tmp_path / "case.yaml", fault.code, 7, 1, "image", fault.args)
+    assert "把文件改名为 照片-1.jpg 这样" in problem.format("zh")
+    assert "Rename the file, e.g. 照片-1.jpg (" in problem.format("en")
+
+
 def test_a_file_pillow_cannot_read_is_published_as_it_is(materialised, cases: Path, tmp_path: Path) -> None:
     (cases / "media" / "broken.jpg").write_bytes(b"\xff\xd8\xff not really a jpeg")
     found, files = materialised(["media/broken.jpg"], cases, tmp_path / "cache")
