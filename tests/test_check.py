@@ -270,9 +270,12 @@ def test_every_problem_in_every_file_is_reported_at_once(project: Path, capsys: 
     assert "共 4 个问题，涉及 3 个文件" in output  # sumary: unknown, summary: missing, and one in each other file
 
 
-def test_messages_in_english_on_request(project: Path, capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize("argv", [["--lang", "en", "check"], ["check", "--lang", "en"]],
+                         ids=["before the command", "after it, as the docs write it"])
+def test_messages_in_english_on_request(argv: list[str], project: Path, capsys: pytest.CaptureFixture) -> None:
     _unknown(project)
-    code, output = run_check(project, capsys, "--lang", "en")
+    code = cli(project, argv)
+    output = "".join(capsys.readouterr())
     assert code == 1
     assert "there is no field 'sumary' (did you mean 'summary'?)" in output
     assert "hint:" in output and "提示" not in output
