@@ -14,9 +14,10 @@ import re
 import shutil
 import socket
 import sys
+import urllib.parse
 from pathlib import Path
 
-from . import cms, pipeline, placeholders, schema, sitedir, translations
+from . import cms, linkcheck, pipeline, placeholders, schema, sitedir, translations
 from .arguments import EditorArgumentParser, language_of
 from .export import write_derived
 from .launch import build_command
@@ -78,7 +79,22 @@ def build(root: Path, lang: str, site_dir: Path, site_url: str | None = None, st
             return 1
         sitedir.swap_in(fresh, site_dir)
     _say(lang, f"网站已生成：{site_dir}", f"Site built: {site_dir}")
+    _warn_if_example_address(lang, site_url or linkcheck.site_url_of(site_dir) or "")
     return 0
+
+
+EXAMPLE_HOSTS = {"example.org", "example.com", "www.example.org", "www.example.com"}
+
+
+def _warn_if_example_address(lang: str, address: str) -> None:
+    """QR codes, share links and images carry the site's address: built with the example one, they would
+    send every reader who scans them to example.org."""
+    if urllib.parse.urlsplit(address).hostname in EXAMPLE_HOSTS:
+        command = build_command("build") + " --site-url https://你的网址/"
+        _say(lang, f"提醒：网站地址还是示例 {address}，二维码和分享链接都会指向它。正式发布前请用 {command} 写上真实网址"
+                   "（或改 mkdocs.yml 的 site_url）。",
+             f"Note: the site address is still the example {address}; QR codes and share links point there. "
+             f"Before publishing, build with --site-url and the real address (or set site_url in mkdocs.yml).")
 
 
 def links(lang: str, site_dir: Path, site_url: str | None) -> int:

@@ -181,6 +181,8 @@ def test_a_build_killed_during_the_swap_then_a_failing_build(project: Path, exch
 
 def test_a_failed_build_says_so_and_keeps_the_site(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(project, ["build"]) == 0
+    # built with mkdocs.yml's example address: the editor is told before the QR codes reach anyone
+    assert "提醒：网站地址还是示例 https://example.org/" in capsys.readouterr().out
     before = digests(project / "site")
     (project / "templates/case.html").write_text("{{ entry.data.no_such_field }}", encoding="utf-8")
     assert cli(project, ["build"]) == 1
@@ -221,3 +223,12 @@ def test_properdocs_builds_the_same_site(project: Path, tmp_path: Path) -> None:
 
 def without_generator(page: Path) -> str:
     return re.sub(r'<meta name="generator" content="[^"]*">', "", page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("address", "warned"), [("https://example.org/campaign/", True), ("http://www.example.com/", True),
+                                                  ("https://yingshang.qingdao.gov.cn/", False), ("", False)])
+def test_only_an_example_address_is_warned_about(address: str, warned: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    from publisher.cli import _warn_if_example_address
+
+    _warn_if_example_address("zh", address)
+    assert ("--site-url" in capsys.readouterr().out) is warned
