@@ -389,7 +389,16 @@ def admin_files(root: Path, serving: bool, site: schema.Site | None,
             files[f"{ADMIN_DIR}/{path.relative_to(folder).as_posix()}"] = path
     chosen_years = edition_years(root) if years is None else years
     files[CONFIG] = config_yaml(chosen_years, backend(site, root.name), site.brand if site is not None else None)
+    if site is None or site.admin is None or site.admin.repo is None:  # no online repository: local use only
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        files[f"{ADMIN_DIR}/index.html"] = page.replace("</head>", LOCAL_ONLY + "</head>", 1)
     return files
+
+
+# Sveltia always offers to sign in to the back end's service too. Without an `admin:` block in site.yaml there
+# is no repository to sign in to, and that button waits for ever: hide it, leaving "使用本地仓库". The class is
+# the sign-in page's (Sveltia 0.221.1); tests/test_cms.py notices when an update renames it.
+LOCAL_ONLY = "<style>.buttons.svelte-1ff54ya > .button:not(.primary) { display: none; }</style>\n"
 
 
 def write_admin(site_dir: Path, root: Path) -> None:

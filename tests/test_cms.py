@@ -301,7 +301,9 @@ def test_admin_is_served_when_previewing_and_off_when_published(tmp_path: Path) 
     assert preview_config["backend"]["repo"].endswith("/" + ROOT.name)
     assert preview_config["app_title"] == "b · 表单编辑"  # the site's brand, not the demo's
     assert cms.admin_files(ROOT, False, site) == {}
+    assert cms.LOCAL_ONLY in served["admin/index.html"]  # no repository to sign in to: the local step only
     online = schema.Site(brand="b", tagline="t", intro="i", admin={"online": True, "repo": "office/site"})
+    assert isinstance(cms.admin_files(ROOT, False, online)["admin/index.html"], Path)  # sign-in offered as shipped
     config = yaml.safe_load(cms.admin_files(ROOT, False, online)["admin/config.yml"])
     assert config["backend"] == {"name": "github", "repo": "office/site"}
 
@@ -415,6 +417,8 @@ def test_admin_loads_in_the_browsers_language_from_this_host_only(chromium_brows
         page.goto(admin_site.url_for("admin/"))
         page.get_by_role("button", name=button).wait_for()
         page.wait_for_load_state("networkidle")
+        # no `admin:` block in site.yaml: signing in to GitHub would wait for ever, so only the local step shows
+        assert [b.get_attribute("data-label") for b in page.get_by_role("button").all() if b.is_visible()] == [button]
         fonts = page.evaluate("() => document.fonts.check('16px \"Material Symbols Outlined\"')")
         assert elsewhere == []
         assert errors == []
