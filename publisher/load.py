@@ -430,7 +430,7 @@ def read_entry(path: Path, cases_dir: Path) -> tuple[RawEntry | None, list[Probl
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(path, "encoding", line, None, "", {"byte": error.start})]
+        return None, [Problem(path, "encoding", line, None, "", {"byte": error.start + 1})]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     invisible = forbidden_characters(text, path)
     if invisible:
