@@ -129,8 +129,14 @@ def serve(root: Path, lang: str, dev_addr: str | None, open_browser: bool = Fals
              f"Port {taken} is in use (another preview?); using port {port}.")
     _say(lang, f"预览地址：http://{host}:{port}/ （修改条目、模板或页面后自动刷新；有问题时浏览器里会列出来；Ctrl+C 停止）",
          f"Preview at http://{host}:{port}/ (rebuilds on every save; problems show in the browser; Ctrl+C stops)")
+    def shown(error: Exception) -> str:
+        if isinstance(error, ContentError):  # in the terminal window too, which the editor may be looking at
+            print(error.report(lang, root), file=sys.stderr)
+            _say(lang, "改好并保存后，预览会自动恢复。", "Fix and save: the preview comes back by itself.")
+        return problem_page(error, root, lang)
+
     try:
-        serve_site(root, host, port, open_browser, lambda error: problem_page(error, root, lang))
+        serve_site(root, host, port, open_browser, shown)
     except OSError as error:
         if error.errno not in (errno.EADDRINUSE, 10048):  # 10048: Windows' WSAEADDRINUSE
             raise

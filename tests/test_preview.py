@@ -53,8 +53,10 @@ def wait_for(condition, seconds: float, what: str) -> float:
 
 
 @contextlib.contextmanager
-def preview(project: Path, port: int | None = None, temporary: Path | None = None) -> Iterator[str]:
-    """`build.py serve` on `project`; `temporary`: where it makes its site folder."""
+def preview(project: Path, port: int | None = None, temporary: Path | None = None,
+            terminal: list[str] | None = None) -> Iterator[str]:
+    """`build.py serve` on `project`; `temporary`: where it makes its site folder; `terminal` receives what
+    it printed, once it has stopped."""
     port = port or free_port()
     folder = {"TMPDIR": str(temporary)} if temporary else {}
     server = subprocess.Popen([sys.executable, str(project / "build.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -68,6 +70,8 @@ def preview(project: Path, port: int | None = None, temporary: Path | None = Non
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
+        if terminal is not None:
+            terminal.append(output)
     assert "Traceback" not in output, output
 
 
@@ -93,10 +97,13 @@ def test_a_saved_mistake_shows_on_every_page_within_two_seconds_and_goes_away_af
 
 def test_a_preview_started_on_broken_entries_keeps_running_and_shows_them(project: Path) -> None:
     original = break_entry(project)
-    with preview(project) as base:
+    terminal: list[str] = []
+    with preview(project, terminal=terminal) as base:
         assert MARK in get(base) and CASE in get(base + CASE_PAGE)
         (project / CASE).write_text(original, encoding="utf-8")
         wait_for(lambda: TITLE in get(base + CASE_PAGE), 15, "the site appears once the entry is fixed")
+    # the terminal window names the problem too (file:line: field), with its hint
+    assert f"{CASE}:" in terminal[0] and "rank" in terminal[0] and "提示" in terminal[0], terminal[0]
 
 
 def test_the_browser_shows_the_problem_and_returns_to_the_page_by_itself(project: Path, chromium_browser) -> None:
