@@ -129,6 +129,7 @@ def serve(root: Path, lang: str, dev_addr: str | None, open_browser: bool = Fals
              f"Port {taken} is in use (another preview?); using port {port}.")
     _say(lang, f"预览地址：http://{host}:{port}/ （修改条目、模板或页面后自动刷新；有问题时浏览器里会列出来；Ctrl+C 停止）",
          f"Preview at http://{host}:{port}/ (rebuilds on every save; problems show in the browser; Ctrl+C stops)")
+
     def shown(error: Exception) -> str:
         if isinstance(error, ContentError):  # in the terminal window too, which the editor may be looking at
             print(error.report(lang, root), file=sys.stderr)
