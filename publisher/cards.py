@@ -76,7 +76,8 @@ def ranking_card(title: str, entries: tuple[Entry, ...], brand: str, lang: str =
 
 
 def site_card(site: schema.Site) -> Card:
-    return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")  # the site's default image: Chinese
+    """The site's own image: its brand, tagline and motto (a Localized site: in the page's language)."""
+    return Card(site.brand, site.tagline, site.motto or "", "", (), False, "")
 
 
 def card_key(card: Card, font_id: str) -> str:

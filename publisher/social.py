@@ -106,16 +106,17 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
     """
     site = catalog.site
     font_id = fonts.identity if fonts else ""
-    default = site_card(site) if fonts else Card()
-    default_path = urls.share_image(None, card_key(default, font_id))
-    drawings = {default_path: _image(default, font_id, fonts)}
+    drawings: dict[str, Drawing] = {}
     shared = []
     for page in pages:
         shown = Localized(site, page.lang)  # the site's name and districts as the page's language reads them
         card = _card(page, shown) if fonts else None
-        image_path = urls.share_image(page.url, card_key(card, font_id)) if card else default_path
         if card:
-            drawings[image_path] = _image(card, font_id, fonts)
+            image_path = urls.share_image(page.url, card_key(card, font_id))
+        else:  # the site's own image, in the page's language (one file per language, or one for both)
+            card = site_card(shown) if fonts else Card()
+            image_path = urls.share_image(None, card_key(card, font_id))
+        drawings[image_path] = _image(card, font_id, fonts)
         if page.kind in SHAREABLE:
             drawings[urls.qr_code(page.url)] = qr_drawing(site_url, page.url)
         shared.append(replace(page, head=_head(page, shown.brand, site_url, urls.absolute(site_url, image_path))))

@@ -219,6 +219,20 @@ def test_share_images_in_the_demo_site(demo_site: Path) -> None:
         assert re.fullmatch(r"[0-9a-f]{12}", name_hash)
 
 
+def test_the_english_home_page_shares_the_sites_english_image(demo_site: Path) -> None:
+    """An index page has no card of its own: it shares the site's image, drawn in the page's language."""
+    fonts_or_skip()
+
+    def shared_image(page: str) -> str:
+        html = (demo_site / page / "index.html").read_text(encoding="utf-8")
+        return re.search(r'<meta property="og:image" content="https://example.org/([^"]+)"', html).group(1)
+
+    chinese, english = shared_image("."), shared_image("en")
+    assert chinese.startswith("assets/share/site.") and english.startswith("assets/share/site.")
+    assert chinese != english and (demo_site / english).is_file()
+    assert shared_image("en/archive") == english and shared_image("archive") == chinese
+
+
 def test_card_drawing_is_deterministic_and_sized() -> None:
     fonts = fonts_or_skip()
     card = cards.Card("智能表单让企业登记注册“一次过”", "摘要", "2022 年度十大创新案例", "第 1 名", ("企业",), True, "品牌")
