@@ -208,7 +208,10 @@ def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Fi
         return generated
     if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
         html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
+    head = _current().written_page_head(page.url, page.title or "", str(page.meta.get("description") or ""))
     page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+    if head:  # made from the text as written; escaped for HTML where it lands (social.head_html)
+        page.meta["pub_head"] = head
     return content_pages.sanitise(html)
 
 

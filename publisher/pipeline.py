@@ -42,6 +42,14 @@ class Build:
     files: dict[str, Path] = field(default_factory=dict)  # site path → file to copy (media, QR codes, images)
     generated: dict[str, bytes] = field(default_factory=dict)  # site path → content (robots.txt)
     store: Store | None = None
+    fonts: cards.Fonts | None = None  # what share images are drawn with (None: no CJK font, plain images)
+
+    def written_page_head(self, page: str, title: str, description: str) -> str:
+        """Share tags of a hand-written page at site path `page` ("" for `check`, which shares nothing)."""
+        if not self.site_url:
+            return ""
+        return social.written_page_head(self.catalog.site, urls.language_of(page), title, description, page,
+                                        self.site_url, self.fonts)
 
     def close(self) -> None:
         """After MkDocs copied the files: nothing of this build is needed any more."""
@@ -72,7 +80,8 @@ def prepare(root: Path, site_url: str | None = None, *, catalog: Catalog | None 
     build = Build(root, site_url, catalog, pages)
     build.files = dict(media.as_is)  # media published as supplied; resized pictures and audio are drawn below
     if site_url:
-        build.pages, drawings, build.generated = social.share(catalog, pages, site_url, cards.find_fonts())
+        build.fonts = cards.find_fonts()
+        build.pages, drawings, build.generated = social.share(catalog, pages, site_url, build.fonts)
         drawings.update(content_pages.share_codes(root / CONTENT_DIR, site_url))  # issue 13: QR of hand-written pages
         build.store = Store(root / STORE_DIR)
         build.files.update(build.store.files({**drawings, **media.drawings}))

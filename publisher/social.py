@@ -10,7 +10,7 @@ import json
 from dataclasses import replace
 from typing import Iterable
 
-from . import cards, i18n, urls
+from . import cards, i18n, schema, urls
 from .translations import Localized
 from .cards import HEIGHT, WIDTH, Card, Fonts, card_key, entry_card, ranking_card, ranking_label, site_card
 from .catalog import Catalog, Entry
@@ -113,15 +113,34 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
         card = _card(page, shown) if fonts else None
         if card:
             image_path = urls.share_image(page.url, card_key(card, font_id))
-        else:  # the site's own image, in the page's language (one file per language, or one for both)
-            card = site_card(shown) if fonts else Card()
-            image_path = urls.share_image(None, card_key(card, font_id))
-        drawings[image_path] = _image(card, font_id, fonts)
+            drawings[image_path] = _image(card, font_id, fonts)
+        else:  # the site's own image, in the page's language
+            image_path = site_image(site, page.lang, fonts)[0]
         if page.kind in SHAREABLE:
             drawings[urls.qr_code(page.url)] = qr_drawing(site_url, page.url)
         shared.append(replace(page, head=_head(page, shown.brand, site_url, urls.absolute(site_url, image_path))))
+    drawings.update(site_image(site, lang, fonts) for lang in i18n.LANGUAGES)  # hand-written pages share them too
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(site_url, 'sitemap.xml')}\n"
     return shared, drawings, {"robots.txt": robots.encode("utf-8")}
+
+
+def site_image(site: schema.Site, lang: str, fonts: Fonts | None) -> tuple[str, Drawing]:
+    """The site's own share image in `lang` (one file per language, or one for both): index pages and
+    hand-written pages, which have no card of their own, share it."""
+    font_id = fonts.identity if fonts else ""
+    card = site_card(Localized(site, lang)) if fonts else Card()
+    return urls.share_image(None, card_key(card, font_id)), _image(card, font_id, fonts)
+
+
+def written_page_head(site: schema.Site, lang: str, title: str, description: str, page: str, site_url: str,
+                      fonts: Fonts | None) -> str:
+    """Share tags of a hand-written page (content/): its title, and the site's image in its language."""
+    shown = Localized(site, lang)
+    image = urls.absolute(site_url, site_image(site, lang, fonts)[0])
+    tags = social_tags(title=title, description=description or shown.tagline, url=urls.absolute(site_url, page),
+                       image=image, image_alt=f"{title} - {shown.brand}", og_type="website", site_name=shown.brand,
+                       lang=lang)
+    return head_html(tags, None)
 
 
 def qr_drawing(site_url: str, page: str) -> Drawing:

@@ -258,8 +258,9 @@ def test_ranking_page_share_tags_and_item_list_in_rank_order(demo_site: Path) ->
 
 
 def test_other_pages_share_the_brand_image(demo_site: Path) -> None:
-    for url in ["", "ambassadors/", "archive/", "2022/"]:
+    for url in ["", "ambassadors/", "archive/", "2022/", "about/", "en/about/"]:  # about/: hand-written (content/)
         meta = head(demo_site, url).meta
+        assert meta["og:title"] and meta["twitter:card"] == "summary_large_image", url
         assert re.fullmatch(re.escape(SITE_URL) + r"assets/share/site\.[0-9a-f]{12}\.png", meta["og:image"]), url
         assert (demo_site / meta["og:image"][len(SITE_URL):]).is_file()
         assert meta["og:url"] == SITE_URL + url
