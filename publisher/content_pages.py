@@ -69,14 +69,18 @@ def _escaped(value: object) -> object:
     return value
 
 
+def written_pages(content_dir: Path) -> list[tuple[Path, str]]:
+    """Every hand-written page: its file and its site path, in a stable order (none without content/)."""
+    if not content_dir.is_dir():
+        return []
+    return [(path, urls.page_of(path.relative_to(content_dir).as_posix()))
+            for path in sorted(content_dir.rglob("*.md"))]
+
+
 def share_codes(content_dir: Path, site_url: str) -> dict[str, Drawing]:
     """The QR code of every hand-written page (site path → drawing): its share block shows one, as a
     generated page's does (templates/theme/partials/pub-share.html)."""
-    codes = {}
-    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
-        page = urls.page_of(path.relative_to(content_dir).as_posix())
-        codes[urls.qr_code(page)] = qr_drawing(site_url, page)
-    return codes
+    return {urls.qr_code(page): qr_drawing(site_url, page) for _, page in written_pages(content_dir)}
 
 
 # --- what check reports ---------------------------------------------------------------------------------

@@ -90,12 +90,8 @@ def prepare(root: Path, site_url: str | None = None, *, catalog: Catalog | None 
 
 def page_clashes(content_dir: Path, generated: set[str]) -> list[Problem]:
     """Hand-written pages that would take the place of a generated page: never replaced in silence."""
-    problems = []
-    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else ():
-        page = urls.page_of(path.relative_to(content_dir).as_posix())
-        if page in generated:
-            problems.append(Problem(path, "page_clash", args={"value": "/" + page}))
-    return problems
+    return [Problem(path, "page_clash", args={"value": "/" + page})
+            for path, page in content_pages.written_pages(content_dir) if page in generated]
 
 
 def _describe_template_error(error: jinja2.TemplateError, root: Path) -> str:

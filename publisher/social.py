@@ -106,7 +106,9 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
     """
     site = catalog.site
     font_id = fonts.identity if fonts else ""
-    drawings: dict[str, Drawing] = {}
+    # the site's own image per language: pages without a card of their own share it, hand-written ones too
+    site_images = {lang: site_image(site, lang, fonts) for lang in i18n.LANGUAGES}
+    drawings: dict[str, Drawing] = dict(site_images.values())
     shared = []
     for page in pages:
         shown = Localized(site, page.lang)  # the site's name and districts as the page's language reads them
@@ -115,11 +117,10 @@ def share(catalog: Catalog, pages: list[Page], site_url: str,
             image_path = urls.share_image(page.url, card_key(card, font_id))
             drawings[image_path] = _image(card, font_id, fonts)
         else:  # the site's own image, in the page's language
-            image_path = site_image(site, page.lang, fonts)[0]
+            image_path = site_images[page.lang][0]
         if page.kind in SHAREABLE:
             drawings[urls.qr_code(page.url)] = qr_drawing(site_url, page.url)
         shared.append(replace(page, head=_head(page, shown.brand, site_url, urls.absolute(site_url, image_path))))
-    drawings.update(site_image(site, lang, fonts) for lang in i18n.LANGUAGES)  # hand-written pages share them too
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(site_url, 'sitemap.xml')}\n"
     return shared, drawings, {"robots.txt": robots.encode("utf-8")}
 
