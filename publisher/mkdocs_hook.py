@@ -42,12 +42,13 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.nav import Navigation, get_navigation  # noqa: E402
 from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 from mkdocs import utils  # noqa: E402
 
 from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.catalog import Catalog  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
-from publisher.render import CompiledOnce  # noqa: E402
+from publisher.render import CompiledOnce, Page  # noqa: E402
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # named by content: a host may cache them for a year
 
@@ -191,7 +192,28 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         if file.url.startswith(urls.language_root("en")):
             file.page = None  # made again by the English navigation, with its English title
     _session.english_nav, _session.english_config = get_navigation(files, english), english
+    in_a_nav = {page.file.src_uri for navigation in (nav, _session.english_nav) for page in navigation.pages}
+    for page in _current().pages:
+        file = files.get_file_from_path(page.source)
+        if file is not None and page.source not in in_a_nav:  # a nav's page keeps the title the nav gives it
+            _FinishedPage(file, config, page)
     return nav
+
+
+class _FinishedPage(MkDocsPage):
+    """A generated page outside the navigation (entries: most of the site). Its front matter and HTML
+    are finished (render.py), so MkDocs neither parses the one nor runs Markdown for the other, which
+    would make a Markdown converter per page. Material's blog plugin makes its pages the same way."""
+
+    def __init__(self, file: File, config: MkDocsConfig, page: Page) -> None:
+        super().__init__(None, file, config)
+        self.finished = page
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown, self.meta = "", self.finished.front_matter_data()
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content, self.toc, self.present_anchor_ids = self.finished.html, get_toc([]), set()
 
 
 def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: Navigation) -> dict:

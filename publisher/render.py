@@ -49,18 +49,19 @@ class Page:
     def source(self) -> str:
         return urls.source(self.url)
 
-    def front_matter(self) -> str:
-        """The file MkDocs reads: front matter only (JSON is YAML). The body, already HTML,
-        is handed over as the page's content, so Markdown never re-parses it.
-
-        Front matter values are HTML-escaped: MkDocs and Material print page.meta
-        into HTML without escaping it.
-        """
+    def front_matter_data(self) -> dict:
+        """The page's front matter. Its values are HTML-escaped: MkDocs and Material print page.meta
+        into HTML without escaping it."""
         front = {"title": str(escape(self.title)), "description": str(escape(self.description)),
                  "hide": ["navigation", "toc"], "pub_kind": self.kind, "pub_lang": self.lang, **self.meta}
         if self.head:
             front["pub_head"] = self.head
-        return "---\n" + json.dumps(front, ensure_ascii=False, sort_keys=True) + "\n---\n"
+        return dict(sorted(front.items()))
+
+    def front_matter(self) -> str:
+        """The file MkDocs reads: front matter only (JSON is YAML). The body, already HTML,
+        is handed over as the page's content, so Markdown never re-parses it."""
+        return "---\n" + json.dumps(self.front_matter_data(), ensure_ascii=False) + "\n---\n"
 
 
 _markdown = markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
