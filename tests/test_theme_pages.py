@@ -44,7 +44,8 @@ def test_hand_written_pages_share_like_generated_ones_from_urls_and_i18n(project
         assert '<img class="pub-share__qr" src="scan-me.svg"' in block and (site / page / "scan-me.svg").is_file()
         assert f"<p>{sentence}</p>" in block
         assert f'<p class="pub-share__url">{SITE_URL}{page}</p>' in block
-        generated = share_block((site / page.replace("about/", "2022/top-cases/") / "index.html").read_text(encoding="utf-8"))
+        ranking = site / page.replace("about/", "2022/top-cases/") / "index.html"
+        generated = share_block(ranking.read_text(encoding="utf-8"))
         assert f"<p>{sentence}</p>" in generated  # the very same words as a generated page's
 
 
@@ -59,7 +60,8 @@ SKIP_PAGES = {"2022/top-cases/": "跳到正文", "ambassadors/thomas-schmidt/": 
 def test_the_first_tab_shows_a_skip_link_and_enter_moves_focus_into_the_content(phone, site, path: str) -> None:
     goto(phone, site, path)
     phone.keyboard.press("Tab")
-    focused = phone.evaluate("() => ({text: document.activeElement.textContent.trim(), href: document.activeElement.hash})")
+    focused = phone.evaluate("() => ({text: document.activeElement.textContent.trim(),"
+                             " href: document.activeElement.hash})")
     assert focused == {"text": SKIP_PAGES[path], "href": "#pub-main"}
     # Material fades it in when focused: wait for it, then it is on screen, over the header
     phone.wait_for_function("() => getComputedStyle(document.activeElement).opacity === '1'")
@@ -108,9 +110,11 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS_DIR / name))
 
 
-def parts(page) -> list[tuple[str, str]]:
-    """The 404 page's language parts in reading order: (lang, heading)."""
-    return page.eval_on_selector_all(".pub-404 [data-pub-lang]", "parts => parts.map(p => [p.lang, p.querySelector('h1, h2').tagName + ' ' + p.querySelector('h1, h2').textContent])")
+def parts(page) -> list[list[str]]:
+    """The 404 page's language parts in reading order: [lang, "H1 heading" or "H2 heading"]."""
+    return page.eval_on_selector_all(".pub-404 [data-pub-lang]", """parts => parts.map(part => {
+        const heading = part.querySelector('h1, h2');
+        return [part.lang, heading.tagName + ' ' + heading.textContent]; })""")
 
 
 @pytest.mark.browser
