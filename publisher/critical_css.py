@@ -33,8 +33,11 @@ ALWAYS_PRESENT = frozenset({"js", "md-header--shadow"})
 _LINK = re.compile(r"""<link\b[^>]*\brel=["']?stylesheet["']?[^>]*>""", re.I)
 _HREF = re.compile(r"""\bhref=["']([^"']+)["']""", re.I)
 _MEDIA = re.compile(r"""\bmedia=""", re.I)
-_CLASS_ATTR = re.compile(r"""\sclass=["']([^"']*)["']""", re.I)
-_ID_ATTR = re.compile(r"""\sid=["']([^"']*)["']""", re.I)
+# Found by their literal start, the character before checked after: several times faster than a pattern
+# that starts with \s or ignores case. Our pages' attribute names are lower case (Jinja templates,
+# Markdown, Material; nh3 writes hand-written pages' HTML in lower case).
+_CLASS_ATTR = re.compile(r"""class=["']([^"']*)["']""")
+_ID_ATTR = re.compile(r"""id=["']([^"']*)["']""")
 _SELECTOR_NAME = re.compile(r"([.#])((?:\\.|[\w-])+)")
 _ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 _ANY_OF = re.compile(r":(?:is|where|matches|-webkit-any|-moz-any)\(", re.I)
@@ -260,10 +263,14 @@ def subset(rules: tuple[Rule, ...], names: frozenset[str]) -> str:
 
 def page_names(page_html: str) -> frozenset[str]:
     """The classes (".x"), ids ("#y") and elements ("table") of a page's static HTML."""
-    names = {"." + name for value in _CLASS_ATTR.findall(page_html) for name in html.unescape(value).split()}
-    names |= {"#" + html.unescape(value).strip() for value in _ID_ATTR.findall(page_html)}
+    names = {"." + name for value in _attribute_values(_CLASS_ATTR, page_html) for name in html.unescape(value).split()}
+    names |= {"#" + html.unescape(value).strip() for value in _attribute_values(_ID_ATTR, page_html)}
     names |= {tag.lower() for tag in _TAG.findall(page_html)}
     return frozenset(names | {"." + name for name in ALWAYS_PRESENT})
+
+
+def _attribute_values(attribute: re.Pattern[str], page_html: str) -> list[str]:
+    return [found.group(1) for found in attribute.finditer(page_html) if page_html[found.start() - 1].isspace()]
 
 
 # --- rewriting the site -----------------------------------------------------------------------------------------

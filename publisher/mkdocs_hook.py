@@ -8,7 +8,8 @@ Events, in the order MkDocs calls them:
                    unchanged so that only the others are rendered again
   on_nav           the English edition's own navigation (pages under en/)
   on_page_context  English pages get that navigation and the English site name
-  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised
+  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised; either
+                   way, the page's search entries are taken here (Material's search plugin skips it)
   on_env           the fingerprinted names and which pages exist in which language
   on_post_page     each page (and 404.html, on_post_template) gets its critical CSS inline
   on_post_build    neutralise other hosts' URLs in Material's JS, write the search index; drop the Build
@@ -23,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import hashlib
-import json
 import logging
 import os
 import posixpath
@@ -67,7 +67,8 @@ class _Session:
     stylesheets: critical_css.Stylesheets | None = None  # each page's critical CSS (not in the preview)
     preview: _Preview | None = None  # the preview's last good build (serve only)
     pending: _Preview | None = None  # this build's, once it is written
-    rebuilt: set[str] = field(default_factory=set)  # URLs of the pages this build renders
+    found: dict[str, list[dict]] = field(default_factory=dict)  # page URL → search entries, of the pages this build renders
+    index: search.IndexInBackground | None = None  # `build`: the search index, made beside the rendering
 
 
 @dataclass
@@ -80,7 +81,7 @@ class _Preview:
     frame: str  # digest of what every page shows besides its own content
     pages: dict[str, str]  # generated page's source → digest of its front matter and HTML
     page_urls: list[str]  # every page, in build order
-    search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → Material's search entries
+    search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → its search entries
 
 
 _session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
@@ -103,7 +104,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _session.html = {page.source: page.html for page in build.pages}
     if config.nav is None:
         config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
-    _leave_chinese_segmentation_to_us()
     return config
 
 
@@ -127,6 +127,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _session.fingerprinted = _fingerprint(files, config)
     if _session.serving:
         _session.pending = _rebuild_only_what_changed(files, config, build)
+    else:
+        _session.index = search.IndexInBackground()
     return files
 
 
@@ -193,7 +195,6 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: Navigation) -> dict:
-    _session.rebuilt.add(page.url)
     if _session.english_nav is not None and page.url.startswith(urls.language_root("en")):
         context["nav"] = _session.english_nav  # the English edition's tabs and drawer
         context["config"] = _session.english_config
@@ -205,14 +206,27 @@ def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Fi
     are text like any entry: sanitised, their front matter escaped."""
     generated = (_session.html or {}).get(page.file.src_uri)
     if generated is not None:
-        return generated
-    if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
-        html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
-    head = _current().written_page_head(page.url, page.title or "", str(page.meta.get("description") or ""))
-    page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
-    if head:  # made from the text as written; escaped for HTML where it lands (social.head_html)
-        page.meta["pub_head"] = head
-    return content_pages.sanitise(html)
+        html = generated
+    else:
+        if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
+            html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
+        head = _current().written_page_head(page.url, page.title or "", str(page.meta.get("description") or ""))
+        page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
+        if head:  # made from the text as written; escaped for HTML where it lands (social.head_html)
+            page.meta["pub_head"] = head
+        html = content_pages.sanitise(html)
+    _take_search_entries(page, html)
+    return html
+
+
+def _take_search_entries(page: MkDocsPage, html: str) -> None:
+    """The page's search entries, made as Material's search plugin makes them (search.entries) but
+    several times faster; Material's plugin is then told to skip the page. Its "exclude" is honoured."""
+    excluded = bool((page.meta.get("search") or {}).get("exclude"))
+    _session.found[page.url] = [] if excluded else search.entries(page.url, str(page.meta.get("title", page.title)), html)
+    if _session.index is not None and _session.found[page.url]:
+        _session.index.add(_session.found[page.url])
+    page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
@@ -243,26 +257,24 @@ def _with_critical_css(html: str, site_path: str, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
-    path = Path(config.site_dir) / search.INDEX_FILE
-    if path.exists():  # Material's search plugin wrote its entries: index them our way (issue 12)
-        docs = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
-        search.write_index(Path(config.site_dir), _with_pages_not_rebuilt(docs))
+    if (Path(config.site_dir) / search.INDEX_FILE).exists():  # Material's search plugin is on: our index (issue 12)
+        if _session.index is not None:
+            _session.index.write(Path(config.site_dir), _with_pages_not_rebuilt())
+        else:
+            search.write_index(Path(config.site_dir), _with_pages_not_rebuilt())
     _session.preview = _session.pending
     _drop()
 
 
-def _with_pages_not_rebuilt(docs: list[dict]) -> list[dict]:
-    """Material's search entries of the pages rendered now, with the last build's for the pages the
-    preview left as they were, in build order."""
-    if _session.pending is None:
-        return docs
-    found: dict[str, list[dict]] = {}
-    for doc in docs:
-        found.setdefault(doc.get("location", "").split("#")[0], []).append(doc)
-    before = _session.preview.search if _session.preview is not None else {}
-    _session.pending.search = {url: found.get(url, []) if url in _session.rebuilt else before.get(url, [])
-                               for url in _session.pending.page_urls}
-    return [doc for entries in _session.pending.search.values() for doc in entries]
+def _with_pages_not_rebuilt() -> list[dict]:
+    """The search entries of the pages rendered now, with the last build's for the pages the preview
+    left as they were, in build order."""
+    found = _session.found
+    if _session.pending is not None:
+        before = _session.preview.search if _session.preview is not None else {}
+        found = _session.pending.search = {url: found[url] if url in found else before.get(url, [])
+                                           for url in _session.pending.page_urls}
+    return [entry for entries in found.values() for entry in entries]
 
 
 def on_build_error(error: Exception) -> None:
@@ -279,21 +291,11 @@ def _current() -> pipeline.Build:
 def _drop() -> None:
     if _session.build is not None:
         _session.build.close()
+    if _session.index is not None:
+        _session.index.close()
     _session.build = _session.checked = _session.html = _session.fingerprinted = None
-    _session.english_nav = _session.english_config = _session.stylesheets = _session.pending = None
-    _session.rebuilt = set()
-
-
-def _leave_chinese_segmentation_to_us() -> None:
-    """Material runs jieba over every page when jieba is installed (the benchmark installs it);
-    publisher/search.py indexes character pairs and needs no segmentation. This is the one place we
-    reach into Material: if the attribute ever disappears, builds are only slower."""
-    try:
-        from material.plugins.search import plugin as material_search
-    except ImportError:
-        return
-    if getattr(material_search, "jieba", None) is not None:
-        material_search.jieba = None
+    _session.english_nav = _session.english_config = _session.stylesheets = _session.pending = _session.index = None
+    _session.found = {}
 
 
 # --- what build.py calls -----------------------------------------------------------------------------------

@@ -26,14 +26,17 @@ Python and JavaScript agree on them; the character folding and the hash are the 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import html
 import json
+import multiprocessing
 import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .schema import LANGUAGES  # one folder of the index per language
@@ -142,6 +145,158 @@ def language_of(url: str) -> str:
     return "en" if url == "en/" or url.startswith("en/") else "zh"
 
 
+# --- a page's entries, as Material's search plugin makes them -------------------------------------------
+
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_KEEP = frozenset("p code pre li ol ul sub sup".split())  # kept as tags in an entry's text: they separate words
+_ALWAYS_SKIPPED = frozenset(("script", "style", "object"))
+_HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+_HTML_TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|<(/?)([a-zA-Z][^\s/>]*)"
+                         r"((?:\"[^\"]*\"|'[^']*'|[^'\">])*)>|([^<]+)|<", re.S | re.I)
+_ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+
+
+@dataclass
+class _Section:
+    tag: str  # its heading's tag ("hx": the text before the first heading)
+    depth: float
+    id: str | None = None
+    excluded: bool = False
+    title: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+
+class _Sections:
+    """Material's search Parser (material/plugins/search/plugin.py, 9.x) rule for rule, quirks included
+    (elements are told apart by tag alone), fed by one regular expression instead of html.parser: the
+    same entries in a fraction of the time. tests/test_search.py compares both on every demo page."""
+
+    def __init__(self) -> None:
+        self.open: list[str] = []  # tags of the open elements
+        self.counts: dict[str, int] = defaultdict(int)  # open elements by tag
+        self.links: list[bool] = []  # open <a> elements: is it a heading's permalink (not part of its title)?
+        self.skipped = set(_ALWAYS_SKIPPED)  # tags whose open elements hide their text
+        self.hidden = 0  # open elements whose tag is in `skipped`
+        self.section: _Section | None = None
+        self.sections: list[_Section] = []
+
+    def feed(self, markup: str) -> list[_Section]:
+        for match in _HTML_TOKEN.finditer(markup):
+            cdata, closing, tag, attributes, text = match.groups()
+            if text is not None:
+                self.data(html.unescape(text) if "&" in text else text)
+            elif closing:
+                self.end(tag.lower())
+            elif tag:
+                self.start(tag.lower(), attributes)
+            elif cdata:
+                self.start(cdata.lower(), "")
+                self.end(cdata.lower())
+            elif match.group() == "<":
+                self.data("<")
+        return self.sections
+
+    def _target(self) -> list[str]:
+        assert self.section is not None
+        return self.section.title if self.counts[self.section.tag] else self.section.text
+
+    def _ensure_section(self) -> _Section:
+        if self.section is None:
+            self.section = _Section("hx", 0)
+            self.sections.append(self.section)
+        return self.section
+
+    def start(self, tag: str, markup: str) -> None:
+        if tag in _VOID:
+            return
+        self.open.append(tag)
+        self.counts[tag] += 1
+        self.hidden += tag in self.skipped
+        heading = tag in _HEADINGS
+        attributes = _attributes(markup) if heading or tag == "a" or "data-search-exclude" in markup or \
+            "linenodiv" in markup else {}
+        if tag == "a":
+            self.links.append(attributes.get("class") == "headerlink")
+        if heading and "id" in attributes:
+            depth = len(self.open)
+            if tag != "h1" and not self.sections:
+                self.sections.append(_Section("hx", depth))
+            self.section = _Section(tag, depth, excluded="data-search-exclude" in attributes)
+            if self.sections:
+                self.section.id = attributes["id"]
+            self.sections.append(self.section)
+        self._ensure_section()
+        if "data-search-exclude" in attributes or attributes.get("class") == "linenodiv":
+            if tag not in self.skipped:
+                self.skipped.add(tag)
+                self.hidden += self.counts[tag]
+            return
+        if tag in _KEEP and not self.hidden:
+            self._target().append(f"<{tag}>")
+
+    def end(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            return
+        section = self._ensure_section()
+        if section.depth > len(self.open):  # a heading nested in an element that now ends: back to the section before
+            for before in reversed(self.sections):
+                if before.depth <= len(self.open):
+                    section.depth = float("inf")
+                    self.section = before
+                    break
+        self.open.pop()
+        self.counts[tag] -= 1
+        if tag == "a":
+            self.links.pop()
+        if tag in self.skipped:
+            self.hidden -= 1
+            if tag not in _ALWAYS_SKIPPED:
+                self.skipped.discard(tag)
+                self.hidden -= self.counts[tag]
+            return
+        if tag in _KEEP and not self.hidden:
+            parts = self._target()
+            marker = f"<{tag}>"
+            start = parts.index(marker) if marker in parts else len(parts)
+            if start < len(parts) and all(part.isspace() for part in parts[start + 1:]):
+                del parts[start:]  # an element with nothing in it leaves nothing
+            else:
+                parts.append(f"</{tag}>")
+
+    def data(self, text: str) -> None:
+        if self.hidden:
+            return
+        if not self.counts["pre"]:
+            text = " " if text.isspace() else text.replace("\n", " ")
+        section = self._ensure_section()
+        if self.counts[section.tag]:
+            if not any(self.links):
+                section.title.append(html.escape(text, quote=False))
+        elif text.isspace():
+            if not section.text or not section.text[-1].isspace() or self.counts["pre"]:
+                section.text.append(text)
+        else:
+            section.text.append(html.escape(text, quote=False))
+
+
+def _attributes(markup: str) -> dict[str, str]:
+    return {name.lower(): html.unescape(next((value for value in values if value), ""))
+            for name, *values in _ATTRIBUTE.findall(markup)}
+
+
+def entries(url: str, title: str, content: str) -> list[dict]:
+    """A page's search entries (page, then sections), as Material's search plugin would make them from
+    its `content` (HTML): which elements begin sections and which text is left out (`data-search-exclude`)."""
+    found = []
+    for section in _Sections().feed(content):
+        if section.excluded:
+            continue
+        found.append({"location": f"{url}#{section.id}" if section.id else url,
+                      "title": ("".join(section.title) if section.title else title).strip(), "text": "".join(section.text).strip()})
+    return found
+
+
 # --- tokens ---------------------------------------------------------------------------------------------
 
 
@@ -224,34 +379,48 @@ def _dump(value: object) -> str:
 
 @dataclass
 class LanguageIndex:
+    """One language's index, made page by page (in site order) and encoded into its files at the end."""
+
     language: str
-    pages: list[Page]
+    postings: Postings = field(init=False)
     files: dict[str, str] = field(default_factory=dict)  # file name → JSON
-    manifest: dict = field(default_factory=dict)
+    titles: list[list[str]] = field(default_factory=list)  # [url, title] of every page, in page order
 
+    def __post_init__(self) -> None:
+        self.postings = Postings(self.language)
 
-def build_language(language: str, pages: list[Page]) -> LanguageIndex:
-    postings = Postings(language)
-    index = LanguageIndex(language, pages)
-    for number, page in enumerate(pages):
-        postings.add(number, *title_and_body(page))
-        index.files[f"p{number}.json"] = _dump({"url": page.url, "sections": [[a, t, x] for a, t, x in page.sections]})
-    encoded_pairs = {pair: gaps(values) for pair, values in postings.pairs.items()}
-    encoded_singles = {char: [gaps(values), gaps(postings.title_singles.get(char, []))]
-                       for char, values in postings.singles.items()}
-    pair_shards = _hashed(encoded_pairs, "b", index.files)
-    single_shards = _hashed(encoded_singles, "u", index.files)
-    by_initial: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for word, values in postings.words.items():
-        by_initial[word_shard(word)][word] = gaps(values)
-    for initial, shard in by_initial.items():
-        index.files[f"w{initial}.json"] = _dump(shard)
-    for start in range(0, len(pages), TITLES_PER_FILE):
-        chunk = pages[start:start + TITLES_PER_FILE]
-        index.files[f"t{start // TITLES_PER_FILE}.json"] = _dump([[p.url, p.title] for p in chunk])
-    index.manifest = {"pages": len(pages), "pairs": pair_shards, "singles": single_shards,
-                      "words": sorted(by_initial), "titles": TITLES_PER_FILE, "title_span": TITLE_SPAN, "stem": language == "en"}
-    return index
+    def add(self, page: Page) -> None:
+        number = len(self.titles)
+        self.titles.append([page.url, page.title])
+        self.postings.add(number, *title_and_body(page))
+        self.files[f"p{number}.json"] = _dump({"url": page.url, "sections": [[a, t, x] for a, t, x in page.sections]})
+
+    def finish(self) -> dict:
+        """Encode the postings into their files; returns the manifest the worker reads."""
+        postings = self.postings
+        encoded_pairs = {pair: gaps(values) for pair, values in postings.pairs.items()}
+        encoded_singles = {char: [gaps(values), gaps(postings.title_singles.get(char, []))]
+                           for char, values in postings.singles.items()}
+        pair_shards = _hashed(encoded_pairs, "b", self.files)
+        single_shards = _hashed(encoded_singles, "u", self.files)
+        by_initial: dict[str, dict[str, list[int]]] = defaultdict(dict)
+        for word, values in postings.words.items():
+            by_initial[word_shard(word)][word] = gaps(values)
+        for initial, shard in by_initial.items():
+            self.files[f"w{initial}.json"] = _dump(shard)
+        for start in range(0, len(self.titles), TITLES_PER_FILE):
+            self.files[f"t{start // TITLES_PER_FILE}.json"] = _dump(self.titles[start:start + TITLES_PER_FILE])
+        return {"pages": len(self.titles), "pairs": pair_shards, "singles": single_shards, "words": sorted(by_initial),
+                "titles": TITLES_PER_FILE, "title_span": TITLE_SPAN, "stem": self.language == "en"}
+
+    def write(self, search_dir: Path) -> dict:
+        """Write the files into a folder named by their content; returns the manifest the worker reads."""
+        manifest = self.finish()
+        folder = f"{self.language}.{_digest(self.files)}"
+        (search_dir / folder).mkdir(parents=True, exist_ok=True)
+        for name, content in self.files.items():
+            (search_dir / folder / name).write_text(content, encoding="utf-8")
+        return {"path": folder + "/", **manifest}
 
 
 def _digits(values: list) -> int:
@@ -274,33 +443,107 @@ def _hashed(postings: dict[str, list], prefix: str, files: dict[str, str]) -> in
 # --- writing ----------------------------------------------------------------------------------------------
 
 
-def write_index(site_dir: Path, docs: list[dict]) -> None:
-    """Replace Material's search/search_index.json (entries of every page) with our sharded index.
+class Index:
+    """The site's search index, fed the pages' entries in site order, written when the build ends."""
 
-    `docs` are Material's entries as its search plugin wrote them. search_index.json keeps Material's
-    `config` (the page highlighter reads its separator) and lists no documents: the worker fetches
-    what a query needs from the per-language folders written beside it."""
-    search_dir = site_dir / "search"
-    search_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
+        self.languages = {language: LanguageIndex(language) for language in languages}
+
+    def add(self, entries: list[dict]) -> None:
+        """Entries (Material's, or `entries()`) of one or more whole pages."""
+        for page in pages_of(entries):
+            self.languages[language_of(page.url)].add(page)
+
+    def write(self, site_dir: Path) -> None:
+        write_manifests(site_dir, {language: index.write(site_dir / "search")
+                                   for language, index in self.languages.items() if index.titles})
+
+
+def write_manifests(site_dir: Path, manifests: dict[str, dict]) -> None:
+    """Replace search/search_index.json, which Material's bundle fetches, with the manifests of our
+    index: it keeps Material's `config` (the page highlighter reads its separator) and lists no
+    documents; the worker fetches what a query needs from the per-language folders beside it."""
     index_path = site_dir / INDEX_FILE
     config = json.loads(index_path.read_text(encoding="utf-8")).get("config", {}) if index_path.exists() else {}
-    for old in search_dir.iterdir():  # earlier builds' folders (names change with content)
-        if old.is_dir() and old.name.split(".")[0] in LANGUAGES:
+    current = {manifest["path"].rstrip("/") for manifest in manifests.values()}
+    for old in (site_dir / "search").iterdir():  # earlier builds' folders (names change with content)
+        if old.is_dir() and old.name.split(".")[0] in LANGUAGES and old.name not in current:
             shutil.rmtree(old)
-    by_language: dict[str, list[Page]] = {language: [] for language in LANGUAGES}
-    for page in pages_of(docs):
-        by_language[language_of(page.url)].append(page)
-    manifests = {}
-    for language, pages in by_language.items():
-        if not pages:
-            continue
-        index = build_language(language, pages)
-        folder = f"{language}.{_digest(index.files)}"
-        (search_dir / folder).mkdir()
-        for name, content in index.files.items():
-            (search_dir / folder / name).write_text(content, encoding="utf-8")
-        manifests[language] = {"path": folder + "/", **index.manifest}
     index_path.write_text(_dump({"config": {**config, "publisher": manifests}, "docs": []}), encoding="utf-8")
+
+
+def write_index(site_dir: Path, docs: list[dict]) -> None:
+    """The index of these entries (every page's, in site order), written into `site_dir`."""
+    (site_dir / "search").mkdir(parents=True, exist_ok=True)
+    index = Index()
+    index.add(docs)
+    index.write(site_dir)
+
+
+class IndexInBackground:
+    """The index made by one more process per language, fed each page as MkDocs renders it: the
+    machine's other core indexes while this one renders, and little is left to do when the build
+    ends. A language whose process cannot be started (no fork: Windows) or fails is indexed here,
+    from the same entries."""
+
+    WAIT_SECONDS = 300  # for what is left when the pages are rendered: about a second at 1,000 entries
+
+    def __init__(self) -> None:
+        self.workers: dict[str, tuple[multiprocessing.Process, Connection]] = {}
+
+    def add(self, entries: list[dict]) -> None:
+        """One page's entries."""
+        language = language_of(entries[0]["location"])
+        if language not in self.workers:
+            with contextlib.suppress(ValueError, OSError):
+                context = multiprocessing.get_context("fork")
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_index_from, args=(theirs, language), daemon=True)
+                process.start()
+                self.workers[language] = (process, ours)
+        if language in self.workers:
+            with contextlib.suppress(OSError):
+                self.workers[language][1].send(entries)
+
+    def write(self, site_dir: Path, every_entry: list[dict]) -> None:
+        """Write the index; `every_entry`: all pages' entries, for a language whose process failed."""
+        search_dir = site_dir / "search"
+        search_dir.mkdir(parents=True, exist_ok=True)
+        manifests = {}
+        for language, (_, connection) in self.workers.items():
+            with contextlib.suppress(OSError, EOFError):
+                connection.send(str(search_dir))
+        for language, (_, connection) in self.workers.items():
+            with contextlib.suppress(OSError, EOFError):  # a process stuck for WAIT_SECONDS is given up
+                if connection.poll(self.WAIT_SECONDS) and isinstance(answer := connection.recv(), dict):
+                    manifests[language] = answer
+        self.close()
+        missing = Index(tuple(language for language in LANGUAGES if language not in manifests))
+        missing.add([entry for entry in every_entry if language_of(entry["location"]) in missing.languages])
+        manifests.update({language: index.write(search_dir) for language, index in missing.languages.items()
+                          if index.titles})
+        write_manifests(site_dir, {language: manifests[language] for language in LANGUAGES if language in manifests})
+
+    def close(self) -> None:
+        for process, connection in self.workers.values():
+            connection.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+        self.workers = {}
+
+
+def _index_from(connection: Connection, language: str) -> None:
+    """One language's process: pages' entries until the search folder arrives, then its index written there."""
+    index = LanguageIndex(language)
+    try:
+        while not isinstance(message := connection.recv(), str):
+            for page in pages_of(message):
+                index.add(page)
+        connection.send(index.write(Path(message)))
+    except Exception as error:  # noqa: BLE001 — the build indexes this language itself
+        with contextlib.suppress(OSError):
+            connection.send(f"failed: {error}")
 
 
 def _digest(files: dict[str, str]) -> str:

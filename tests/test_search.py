@@ -118,3 +118,80 @@ def test_a_language_without_pages_gets_no_index_and_old_folders_go(tmp_path: Pat
 
 def test_shards_grow_in_number_not_in_size() -> None:
     assert search.shard_count(0) == 1 and search.shard_count(search.SHARD_TARGET_BYTES * 5) == 8
+
+
+# --- a page's entries: the same as Material's search plugin makes them --------------------------------------
+
+TRICKY_PAGES = {
+    "a heading nested in an element, then text after it": '<div><h2 id="a">A</h2><p>in a</p></div><p>after</p>',
+    "a section once left is never returned to": '<div><div><h2 id="b">B</h2></div><p>after b</p>'
+                                                '<div><div><h3 id="c">C</h3></div>z</div></div>',
+    "no h1 first, a preface and a permalink": '<p>first</p><h2 id="x">X<a class="headerlink" href="#x">¶</a></h2><p>x</p>',
+    "excluded blocks, nested alike and unalike": '<h1 id="t">T</h1><div data-search-exclude><div>in</div>out</div>'
+                                                 '<nav data-search-exclude><p>menu</p></nav><p>kept</p>',
+    "an excluded heading drops its section": '<h2 id="s" data-search-exclude>S</h2><p>gone</p><h2 id="k">K</h2><p>k</p>',
+    "scripts, styles, comments and a > in an attribute": '<p>a<script>var x = "<p>no</p>";</script>b</p><style>p{}</style>'
+                                                         '<!-- <p>hidden</p> --><img alt="1 > 0"><p title="a>b">c</p>',
+    "entities, zero-width spaces and empty elements": '<p>&lt;先&gt; &amp; &#8203;后</p><p></p><p> </p><ul><li>一</li><li></li></ul>',
+    "pre keeps its spaces": '<pre><code>a\n\n  b</code></pre><p>c\n d</p>',
+    "upper case and self-closing tags": '<H2 ID="u">U</H2><P>x<br/>y</P><sub>2</sub>',
+}
+
+
+def material_entries(url: str, title: str, content: str, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    from types import SimpleNamespace
+
+    from material.plugins.search import plugin as material
+
+    monkeypatch.setattr(material, "jieba", None)  # the build never segments (the benchmark installs jieba)
+    index = material.SearchIndex()
+    index.add_entry_from_context(SimpleNamespace(meta={"title": title}, title=title, content=content, toc=[], url=url))
+    return [{key: entry[key] for key in ("location", "title", "text")} for entry in index.entries]
+
+
+@pytest.mark.parametrize("content", TRICKY_PAGES.values(), ids=TRICKY_PAGES.keys())
+def test_entries_are_what_materials_search_plugin_makes(content: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert search.entries("p/", "Page", content) == material_entries("p/", "Page", content, monkeypatch)
+
+
+def test_every_demo_page_gets_materials_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from publisher import pipeline
+
+    build = pipeline.prepare(Path(__file__).resolve().parent.parent, site_url="https://example.org/")
+    assert len(build.pages) > 100
+    for page in build.pages:
+        assert search.entries(page.url, page.title, page.html) == material_entries(page.url, page.title, page.html,
+                                                                                   monkeypatch), page.url
+    build.close()
+
+
+# --- the index made in a second process ----------------------------------------------------------------------
+
+
+def folder_contents(site_dir: Path) -> dict[str, str]:
+    return {str(path.relative_to(site_dir)): path.read_text(encoding="utf-8")
+            for path in sorted((site_dir / "search").rglob("*")) if path.is_file()}
+
+
+def indexed_in_background(site_dir: Path, stop_it: bool = False) -> dict[str, str]:
+    (site_dir / "search").mkdir(parents=True)
+    (site_dir / search.INDEX_FILE).write_text(json.dumps({"config": {"separator": "[\\s]+"}, "docs": []}))
+    index = search.IndexInBackground()
+    for page in search.pages_of(DOCS):
+        index.add([doc for doc in DOCS if doc["location"].split("#")[0] == page.url])
+    assert sorted(index.workers) == ["en", "zh"]
+    processes = [process for process, _ in index.workers.values()]
+    if stop_it:
+        processes[0].kill()  # as the out-of-memory killer would
+        processes[0].join()
+    index.write(site_dir, DOCS)
+    assert not index.workers and not any(process.is_alive() for process in processes)  # none left running
+    return folder_contents(site_dir)
+
+
+def test_the_index_made_in_a_second_process_is_the_same_and_survives_that_process_failing(tmp_path: Path) -> None:
+    (tmp_path / "here").mkdir()
+    write(tmp_path / "here")
+    expected = folder_contents(tmp_path / "here")
+    assert indexed_in_background(tmp_path / "beside") == expected
+    assert indexed_in_background(tmp_path / "killed", stop_it=True) == expected
