@@ -107,6 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "chinese_only_title": {"zh": "这一条目还没有英文版", "en": "This entry has not been translated into English yet"},
     "section_link": {"zh": "本节链接", "en": "Link to this section"},
     "language_switch": {"zh": "语言", "en": "Language"},
+    "skip_to_content": {"zh": "跳到正文", "en": "Skip to content"},
     # pager
     "pager": {"zh": "榜单翻页", "en": "Ranking pages"},
     "previous_rank": {"zh": "上一名 · 第 {rank} 名", "en": "Previous · No. {rank}"},
@@ -138,6 +139,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_found": {"zh": "页面没有找到", "en": "Page not found"},
     "not_found_lead": {"zh": "这个网址可能已经更改，或者输入有误。请从下面的入口继续浏览：",
                        "en": "This address may have changed or been mistyped. Carry on from here:"},
+    "english_edition": {"zh": "前往英文版", "en": "Go to the English edition"},
 }
 
 CATEGORY_LABELS_EN = {

@@ -255,6 +255,7 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
     names = _session.fingerprinted or {}
     env.bytecode_cache = _session.compiled  # the preview compiles Material's templates once, not on every save
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
+    env.globals.update(pub_urls=urls, pub_text=i18n.text)  # for templates/theme: site paths and interface words
     # which pages exist in which language: the language switch, hreflang and sitemap alternates
     env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
     if not _session.serving:  # first paint on a phone (issue 13); the preview is local, and looks the same without

@@ -94,11 +94,43 @@ def test_person_links_to_cases_and_ambassador_profile(demo_site: Path) -> None:
 
 
 def test_missing_photos_get_generated_placeholders(demo_site: Path) -> None:
+    """A letter tile stands in for a missing photo. It is decoration beside the printed name: hidden from
+    screen readers (no role, no label), so a link is not read as the name twice."""
     html = read(demo_site, "ambassadors")
-    tiles = re.findall(r'<span class="pub-visual pub-ph pub-ph--\d[^"]*" role="img" aria-label="([^"]+)"[^>]*><span aria-hidden="true">(.)</span>', html)
+    tiles = re.findall(r'<li class="pub-tile"[^>]*>\s*<a [^>]*>\s*<span class="pub-visual pub-ph pub-ph--\d[^"]*"([^>]*)>'
+                       r'([^<]+)</span>\s*<strong class="pub-tile__name"[^>]*>([^<]+)<', html)
     assert len(tiles) == len(entries("ambassadors"))
-    assert all(name[0] == first for name, first in tiles)
+    for attributes, letter, name in tiles:
+        assert ' aria-hidden="true"' in attributes and "role=" not in attributes and "aria-label" not in attributes
+        assert letter == name[0], (letter, name)
     assert "<img" not in html.split('data-filter-items', 1)[1].split("</ul>", 1)[0]
+
+
+def tile_and_picture_attributes(html: str) -> list[str]:
+    """The attributes of every entry picture and letter tile of a page (a head picture, a card's, a row's)."""
+    return re.findall(r'<(?:img|span) class="pub-visual[^"]*"([^>]*)>', html)
+
+
+@pytest.mark.parametrize("url", ["", "2022/top-cases", "2022/top-people", "en", "en/2022/top-cases"])
+def test_pictures_beside_an_entrys_name_in_lists_are_decoration(demo_site: Path, url: str) -> None:
+    html = read(demo_site, url)
+    lists = "".join(re.findall(r'<(?:ol|ul) class="pub-(?:cards|rows|tiles)[^"]*"[^>]*>.*?</(?:ol|ul)>', html, re.S))
+    pictures = tile_and_picture_attributes(lists)
+    photos = [a for a in pictures if "src=" in a]
+    assert photos and len(pictures) > len(photos), "expected both photos and letter tiles on " + url
+    for attributes in pictures:
+        assert ' alt=""' in attributes if "src=" in attributes else ' aria-hidden="true"' in attributes, attributes
+        assert "aria-label" not in attributes and "role=" not in attributes
+
+
+def test_an_entrys_own_photo_keeps_its_alt_text_and_its_tile_is_hidden(demo_site: Path) -> None:
+    cases = entries("2022/top-cases")
+    head = read(demo_site, "2022/top-cases/startup-one-stop").split('class="pub-head__visual"', 1)[1].split("</div>", 1)[0]
+    assert f'alt="{cases["startup-one-stop"]["image_alt"]}"' in head
+    no_photo = next(slug for slug, case in cases.items() if not case.get("image"))
+    head = read(demo_site, f"2022/top-cases/{no_photo}").split('class="pub-head__visual"', 1)[1].split("</div>", 1)[0]
+    [attributes] = tile_and_picture_attributes(head)
+    assert ' aria-hidden="true"' in attributes and "aria-label" not in attributes
 
 
 def test_wall_offers_filters_for_every_identity_and_region(demo_site: Path) -> None:
