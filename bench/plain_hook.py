@@ -15,8 +15,8 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from publisher.i18n import Alternates  # the sitemap template lists each page's other language (loaded with
-#                                        the project's folder on sys.path, as MkDocs loads hooks)
+from publisher import i18n, urls  # the theme templates' words, site paths and each page's other language
+#                                   (loaded with the project's folder on sys.path, as MkDocs loads hooks)
 
 FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-worker.js")  # as mkdocs_hook.py
 _names: dict[str, str] = {}
@@ -37,5 +37,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     env.filters["fingerprinted"] = lambda path: _names.get(path, path)
-    env.globals["pub_languages"] = Alternates.from_urls(file.url for file in files.documentation_pages())
+    env.globals.update(pub_urls=urls, pub_text=i18n.text)  # as mkdocs_hook.py
+    env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
     return env

@@ -6,13 +6,16 @@ Events, in the order MkDocs calls them:
   on_files         hand MkDocs the generated pages, media, QR codes, share images, robots.txt and
                    /admin/; fingerprint our own CSS and JS; in the preview, mark the pages a save left
                    unchanged so that only the others are rendered again
-  on_nav           the English edition's own navigation (pages under en/)
-  on_page_context  English pages get that navigation and the English site name
-  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised; either
-                   way, the page's search entries are taken here (Material's search plugin skips it)
-  on_env           the fingerprinted names and which pages exist in which language
+  on_nav           the English edition's own navigation (pages under en/); generated pages outside
+                   the navigation are handed over finished (no Markdown)
+  on_page_content  generated pages arrive as finished HTML; hand-written ones are sanitised; search
+                   takes each page here (Material's search plugin skips it)
+  on_env           the fingerprinted names and which pages exist in which language; every page has
+                   been read: `build` starts the search index and the copies beside the rendering
+  on_page_context  English pages get the English navigation and site name
   on_post_page     each page (and 404.html, on_post_template) gets its critical CSS inline
-  on_post_build    neutralise other hosts' URLs in Material's JS, write the search index; drop the Build
+  on_post_build    wait for the work beside (or do it here), neutralise other hosts' URLs in Material's
+                   JS, write the search index's manifest; drop the build's state
 
 `build_site()` and `serve_site()` are what `build.py` calls. Nothing else in the package imports
 MkDocs, so a builder that reads the same config (ProperDocs, the maintained continuation of
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import types
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -45,7 +49,7 @@ from mkdocs.structure.pages import Page as MkDocsPage  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 from mkdocs import utils  # noqa: E402
 
-from publisher import cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
+from publisher import beside, cms, content_pages, critical_css, i18n, offline, pipeline, search, urls  # noqa: E402
 from publisher.catalog import Catalog  # noqa: E402
 from publisher.problems import ContentError  # noqa: E402
 from publisher.render import CompiledOnce, Page  # noqa: E402
@@ -54,22 +58,39 @@ FINGERPRINTED = ("assets/publisher.css", "assets/publisher.js", "assets/search-w
 
 
 @dataclass
+class _Run:
+    """Everything one build knows besides the pipeline's `Build`: made in on_config, dropped after
+    on_post_build (or a failed build)."""
+
+    build: pipeline.Build
+    serving: bool
+    html: dict[str, str]  # source file → finished HTML of each generated page
+    fingerprinted: dict[str, str] = field(default_factory=dict)  # asset → its name with a content hash
+    english_nav: Navigation | None = None  # the English edition's navigation (on_nav)
+    english_config: MkDocsConfig | None = None  # the config English pages see (site name, footer, nav)
+    stylesheets: critical_css.Stylesheets | None = None  # each page's critical CSS (not in the preview)
+    pending: _Preview | None = None  # the preview: this build, once it is written
+    found: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # URL → (title, content) of each page rendered now; None: not searched
+    index: search.IndexBeside | None = None  # `build`: the search index, made beside the rendering
+    copied: list[File] = field(default_factory=list)  # `build`: files it copies beside the rendering …
+    copies: beside.Beside | None = None  # … here
+
+    def close(self) -> None:
+        self.build.close()
+        for work in (self.copies, self.index):
+            if work is not None:
+                work.close()
+
+
+@dataclass
 class _Session:
-    """What this process's MkDocs run knows: whether it serves, and the current build."""
+    """What this process's MkDocs runs know: whether it serves, and the current build."""
 
     serving: bool = False
     checked: Catalog | None = None  # entries build.py has just read and checked: on_config need not read them again
     compiled: CompiledOnce = field(default_factory=CompiledOnce)  # templates, compiled once per process
-    build: pipeline.Build | None = None  # made in on_config, dropped after on_post_build
-    html: dict[str, str] | None = None  # source file → finished HTML of each generated page
-    fingerprinted: dict[str, str] | None = None  # asset → its name with a content hash
-    english_nav: Navigation | None = None  # the English edition's navigation (on_nav)
-    english_config: MkDocsConfig | None = None  # the config English pages see (site name, footer, nav)
-    stylesheets: critical_css.Stylesheets | None = None  # each page's critical CSS (not in the preview)
     preview: _Preview | None = None  # the preview's last good build (serve only)
-    pending: _Preview | None = None  # this build's, once it is written
-    found: dict[str, list[dict]] = field(default_factory=dict)  # page URL → search entries, of the pages this build renders
-    index: search.IndexInBackground | None = None  # `build`: the search index, made beside the rendering
+    run: _Run | None = None  # the current build
 
 
 @dataclass
@@ -101,36 +122,60 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("\n" + error.report("zh", root)) from error
     except pipeline.TemplateFailure as error:
         raise PluginError(str(error)) from error
-    _session.build, _session.checked = build, None
-    _session.html = {page.source: page.html for page in build.pages}
+    _session.checked = None
+    if _session.run is not None:  # a build MkDocs ended without telling us
+        _session.run.close()
+    _session.run = _Run(build, _session.serving, {page.source: page.html for page in build.pages})
     if config.nav is None:
         config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    build = _current()
+    run = _run()
+    build = run.build
     for page in build.pages:  # entries are reached from rankings, not the nav (a full nav makes every page heavy)
         files.append(File.generated(config, page.source, content=page.front_matter(),
                                     inclusion=InclusionLevel.NOT_IN_NAV))
+    copied = File if run.serving else _CopiedBeside  # the preview copies only what changed: MkDocs' dirty build
     for site_path, source in build.files.items():
-        files.append(File.generated(config, site_path, abs_src_path=str(source)))
+        files.append(copied.generated(config, site_path, abs_src_path=str(source)))
+    run.copied = [file for file in files if isinstance(file, _CopiedBeside)]
     for site_path, content in build.generated.items():
         if files.get_file_from_path(site_path) is not None:
             raise PluginError(f"content/{site_path} 与自动生成的文件重名，请删除 "
                               f"(content/{site_path} clashes with a generated file).")
         files.append(File.generated(config, site_path, content=content))
     # the form editor (/admin/): served by the preview, published only when site.yaml turns it on
-    for site_path, source in cms.admin_files(build.root, _session.serving, build.catalog.site,
+    for site_path, source in cms.admin_files(build.root, run.serving, build.catalog.site,
                                              [edition.year for edition in build.catalog.editions]).items():
         given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
         files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
-    _session.fingerprinted = _fingerprint(files, config)
-    if _session.serving:
-        _session.pending = _rebuild_only_what_changed(files, config, build)
-    else:
-        _session.index = search.IndexInBackground()
+    run.fingerprinted = _fingerprint(files, config)
+    if run.serving:
+        run.pending = _rebuild_only_what_changed(files, config, build)
     return files
+
+
+class _CopiedBeside(File):
+    """Media, share images and QR codes (thousands of files at 1,000 entries): `build` copies them
+    beside the rendering (beside.py, started in on_env), not one by one before it as MkDocs would."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+def _copy(files: list[File]) -> int:
+    """Beside the build: copy the files as MkDocs would; returns how many."""
+    for file in files:
+        File.copy_file(file)
+    return len(files)
+
+
+def _finish_copies(run: _Run) -> None:
+    """Wait for the copies; make them here if the process beside could not."""
+    if run.copies is None or run.copies.finish() != len(run.copied):
+        _copy(run.copied)
 
 
 def _rebuild_only_what_changed(files: Files, config: MkDocsConfig, build: pipeline.Build) -> _Preview:
@@ -184,16 +229,17 @@ def _fingerprint(files: Files, config: MkDocsConfig) -> dict[str, str]:
 
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """Pages under en/ get their own, English navigation (handed to them in on_page_context)."""
+    run = _run()
     english = copy.copy(config)  # what English pages see as `config`: English name, footer and navigation
-    for key, value in i18n.english_settings(_current().catalog.site, config.extra).items():
+    for key, value in i18n.english_settings(run.build.catalog.site, config.extra).items():
         english[key] = value
     english["nav"] = i18n.english_nav(config.nav or [], Path(config.docs_dir))
     for file in files.documentation_pages():
         if file.url.startswith(urls.language_root("en")):
             file.page = None  # made again by the English navigation, with its English title
-    _session.english_nav, _session.english_config = get_navigation(files, english), english
-    in_a_nav = {page.file.src_uri for navigation in (nav, _session.english_nav) for page in navigation.pages}
-    for page in _current().pages:
+    run.english_nav, run.english_config = get_navigation(files, english), english
+    in_a_nav = {page.file.src_uri for navigation in (nav, run.english_nav) for page in navigation.pages}
+    for page in run.build.pages:
         file = files.get_file_from_path(page.source)
         if file is not None and page.source not in in_a_nav:  # a nav's page keeps the title the nav gives it
             _FinishedPage(file, config, page)
@@ -217,50 +263,61 @@ class _FinishedPage(MkDocsPage):
 
 
 def on_page_context(context: dict, page: MkDocsPage, config: MkDocsConfig, nav: Navigation) -> dict:
-    if _session.english_nav is not None and page.url.startswith(urls.language_root("en")):
-        context["nav"] = _session.english_nav  # the English edition's tabs and drawer
-        context["config"] = _session.english_config
+    run = _run()
+    if run.english_nav is not None and page.url.startswith(urls.language_root("en")):
+        context["nav"] = run.english_nav  # the English edition's tabs and drawer
+        context["config"] = run.english_config
     return context
 
 
 def on_page_content(html: str, page: MkDocsPage, config: MkDocsConfig, files: Files) -> str:
     """Generated pages arrive as finished HTML; hand-written pages went through Markdown as usual and
     are text like any entry: sanitised, their front matter escaped."""
-    generated = (_session.html or {}).get(page.file.src_uri)
+    run = _run()
+    generated = run.html.get(page.file.src_uri)
     if generated is not None:
         html = generated
     else:
         if page.url.startswith(urls.language_root("en")):  # an English page's heading anchors, titled in English
             html = i18n.english_headings(html, config.mdx_configs.get("toc", {}).get("permalink_title", ""))
-        head = _current().written_page_head(page.url, page.title or "", str(page.meta.get("description") or ""))
+        head = run.build.written_page_head(page.url, page.title or "", str(page.meta.get("description") or ""))
         page.meta, page.title = content_pages.escape_front_matter(page.meta, page.title)  # type: ignore[misc]
         if head:  # made from the text as written; escaped for HTML where it lands (social.head_html)
             page.meta["pub_head"] = head
         html = content_pages.sanitise(html)
-    _take_search_entries(page, html)
+    _index_page(run, page, html)
     return html
 
 
-def _take_search_entries(page: MkDocsPage, html: str) -> None:
-    """The page's search entries, made as Material's search plugin makes them (search.entries) but
-    several times faster; Material's plugin is then told to skip the page. Its "exclude" is honoured."""
+def _index_page(run: _Run, page: MkDocsPage, html: str) -> None:
+    """Search takes the page as rendered, and Material's search plugin is told to skip it: search.py
+    makes the same entries several times faster. A page's own `search: exclude` is honoured."""
     excluded = bool((page.meta.get("search") or {}).get("exclude"))
-    _session.found[page.url] = [] if excluded else search.entries(page.url, str(page.meta.get("title", page.title)), html)
-    if _session.index is not None and _session.found[page.url]:
-        _session.index.add(_session.found[page.url])
+    title = str(page.meta.get("title", page.title))
+    run.found[page.url] = None if excluded else (title, html)
     page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
 
 
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
-    names = _session.fingerprinted or {}
+    run = _run()
+    names = run.fingerprinted
     env.bytecode_cache = _session.compiled  # the preview compiles Material's templates once, not on every save
     env.filters["fingerprinted"] = lambda path: names.get(path, path)
     env.globals.update(pub_urls=urls, pub_text=i18n.text)  # for templates/theme: site paths and interface words
     # which pages exist in which language: the language switch, hreflang and sitemap alternates
     env.globals["pub_languages"] = i18n.Alternates.from_urls(file.url for file in files.documentation_pages())
-    if not _session.serving:  # first paint on a phone (issue 13); the preview is local, and looks the same without
-        _session.stylesheets = critical_css.Stylesheets(Path(config.site_dir), config.site_url)
+    if not run.serving:  # first paint on a phone (issue 13); the preview is local, and looks the same without
+        run.stylesheets = critical_css.Stylesheets(Path(config.site_dir), config.site_url)
+        # every page has been read: the search index and the copies are made beside the rendering
+        run.copies = beside.Beside(partial(_copy, run.copied))
+        if _searched(config):
+            run.index = search.IndexBeside(Path(config.site_dir), [(url, *page) for url, page in run.found.items() if page])
     return env
+
+
+def _searched(config: MkDocsConfig) -> bool:
+    """Is Material's search plugin on (its search box, our index: issue 12)?"""
+    return any(name.split("/")[-1] == "search" for name in config.plugins)
 
 
 def on_post_page(output: str, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -272,31 +329,35 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 
 def _with_critical_css(html: str, site_path: str, config: MkDocsConfig) -> str:
-    if _session.stylesheets is None or not site_path.endswith(".html"):
+    stylesheets = _run().stylesheets
+    if stylesheets is None or not site_path.endswith(".html"):
         return html
-    return _session.stylesheets.rewrite(html, Path(config.site_dir) / site_path)
+    return stylesheets.rewrite(html, Path(config.site_dir) / site_path)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    run = _run()
+    _finish_copies(run)
     offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
-    if (Path(config.site_dir) / search.INDEX_FILE).exists():  # Material's search plugin is on: our index (issue 12)
-        if _session.index is not None:
-            _session.index.write(Path(config.site_dir), _with_pages_not_rebuilt())
+    if _searched(config):
+        if run.index is not None:
+            run.index.write()
         else:
-            search.write_index(Path(config.site_dir), _with_pages_not_rebuilt())
-    _session.preview = _session.pending
+            search.write_index(Path(config.site_dir), _with_pages_not_rebuilt(run))
+    _session.preview = run.pending
     _drop()
 
 
-def _with_pages_not_rebuilt() -> list[dict]:
-    """The search entries of the pages rendered now, with the last build's for the pages the preview
-    left as they were, in build order."""
-    found = _session.found
-    if _session.pending is not None:
-        before = _session.preview.search if _session.preview is not None else {}
-        found = _session.pending.search = {url: found[url] if url in found else before.get(url, [])
-                                           for url in _session.pending.page_urls}
-    return [entry for entries in found.values() for entry in entries]
+def _with_pages_not_rebuilt(run: _Run) -> list[dict]:
+    """The preview: the search entries of the pages rendered now, with the last build's for the pages
+    it left as they were, in build order."""
+    before = _session.preview.search if _session.preview is not None else {}
+    now = {url: search.entries(url, *page) if page else [] for url, page in run.found.items()}
+    pages = run.pending.page_urls if run.pending is not None else list(now)
+    searched = {url: now[url] if url in now else before.get(url, []) for url in pages}
+    if run.pending is not None:
+        run.pending.search = searched
+    return [entry for entries in searched.values() for entry in entries]
 
 
 def on_build_error(error: Exception) -> None:
@@ -304,20 +365,16 @@ def on_build_error(error: Exception) -> None:
     _drop()
 
 
-def _current() -> pipeline.Build:
-    if _session.build is None:
+def _run() -> _Run:
+    if _session.run is None:
         raise PluginError("publisher: on_config did not run (is publisher/mkdocs_hook.py listed under hooks:?)")
-    return _session.build
+    return _session.run
 
 
 def _drop() -> None:
-    if _session.build is not None:
-        _session.build.close()
-    if _session.index is not None:
-        _session.index.close()
-    _session.build = _session.checked = _session.html = _session.fingerprinted = None
-    _session.english_nav = _session.english_config = _session.stylesheets = _session.pending = _session.index = None
-    _session.found = {}
+    if _session.run is not None:
+        _session.run.close()
+    _session.run = _session.checked = None
 
 
 # --- what build.py calls -----------------------------------------------------------------------------------

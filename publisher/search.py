@@ -26,19 +26,19 @@ Python and JavaScript agree on them; the character folding and the hash are the 
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import html
 import json
-import multiprocessing
 import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from functools import partial
 from pathlib import Path
+from typing import Iterable
 
+from .beside import Beside
 from .schema import LANGUAGES  # one folder of the index per language
 
 INDEX_FILE = "search/search_index.json"  # the one path Material's bundle requests
@@ -443,20 +443,19 @@ def _hashed(postings: dict[str, list], prefix: str, files: dict[str, str]) -> in
 # --- writing ----------------------------------------------------------------------------------------------
 
 
-class Index:
-    """The site's search index, fed the pages' entries in site order, written when the build ends."""
+def index_language(language: str, search_dir: Path, pages: Iterable[list[dict]]) -> dict:
+    """One language's index from its pages' entries, in site order, written into `search_dir`;
+    returns its manifest."""
+    index = LanguageIndex(language)
+    for page_entries in pages:
+        for page in pages_of(page_entries):
+            index.add(page)
+    return index.write(search_dir)
 
-    def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
-        self.languages = {language: LanguageIndex(language) for language in languages}
 
-    def add(self, entries: list[dict]) -> None:
-        """Entries (Material's, or `entries()`) of one or more whole pages."""
-        for page in pages_of(entries):
-            self.languages[language_of(page.url)].add(page)
-
-    def write(self, site_dir: Path) -> None:
-        write_manifests(site_dir, {language: index.write(site_dir / "search")
-                                   for language, index in self.languages.items() if index.titles})
+def _index_rendered(language: str, search_dir: Path, pages: Iterable[tuple[str, str, str]]) -> dict:
+    """The same, from pages as rendered: (url, title, content)."""
+    return index_language(language, search_dir, (entries(*page) for page in pages))
 
 
 def write_manifests(site_dir: Path, manifests: dict[str, dict]) -> None:
@@ -469,81 +468,41 @@ def write_manifests(site_dir: Path, manifests: dict[str, dict]) -> None:
     for old in (site_dir / "search").iterdir():  # earlier builds' folders (names change with content)
         if old.is_dir() and old.name.split(".")[0] in LANGUAGES and old.name not in current:
             shutil.rmtree(old)
-    index_path.write_text(_dump({"config": {**config, "publisher": manifests}, "docs": []}), encoding="utf-8")
+    ordered = {language: manifests[language] for language in LANGUAGES if language in manifests}
+    index_path.write_text(_dump({"config": {**config, "publisher": ordered}, "docs": []}), encoding="utf-8")
 
 
 def write_index(site_dir: Path, docs: list[dict]) -> None:
-    """The index of these entries (every page's, in site order), written into `site_dir`."""
-    (site_dir / "search").mkdir(parents=True, exist_ok=True)
-    index = Index()
-    index.add(docs)
-    index.write(site_dir)
+    """The index of these entries (every page's, in site order, as Material's plugin writes them)."""
+    search_dir = site_dir / "search"
+    search_dir.mkdir(parents=True, exist_ok=True)
+    by_language: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        by_language[language_of(str(doc.get("location", "")))].append(doc)
+    write_manifests(site_dir, {language: index_language(language, search_dir, [found])
+                               for language, found in by_language.items()})
 
 
-class IndexInBackground:
-    """The index made by one more process per language, fed each page as MkDocs renders it: the
-    machine's other core indexes while this one renders, and little is left to do when the build
-    ends. A language whose process cannot be started (no fork: Windows) or fails is indexed here,
-    from the same entries."""
+class IndexBeside:
+    """The index of these pages, (url, title, content) in site order, made beside the build (beside.py):
+    one process per language. A language whose process could not run is indexed here, on `write`."""
 
-    WAIT_SECONDS = 300  # for what is left when the pages are rendered: about a second at 1,000 entries
+    def __init__(self, site_dir: Path, pages: list[tuple[str, str, str]]) -> None:
+        self.search_dir = site_dir / "search"
+        self.pages = {language: [page for page in pages if language_of(page[0]) == language] for language in LANGUAGES}
+        self.workers = {language: Beside(partial(_index_rendered, language, self.search_dir, mine))
+                        for language, mine in self.pages.items() if mine}
 
-    def __init__(self) -> None:
-        self.workers: dict[str, tuple[multiprocessing.Process, Connection]] = {}
-
-    def add(self, entries: list[dict]) -> None:
-        """One page's entries."""
-        language = language_of(entries[0]["location"])
-        if language not in self.workers:
-            with contextlib.suppress(ValueError, OSError):
-                context = multiprocessing.get_context("fork")
-                ours, theirs = context.Pipe()
-                process = context.Process(target=_index_from, args=(theirs, language), daemon=True)
-                process.start()
-                self.workers[language] = (process, ours)
-        if language in self.workers:
-            with contextlib.suppress(OSError):
-                self.workers[language][1].send(entries)
-
-    def write(self, site_dir: Path, every_entry: list[dict]) -> None:
-        """Write the index; `every_entry`: all pages' entries, for a language whose process failed."""
-        search_dir = site_dir / "search"
-        search_dir.mkdir(parents=True, exist_ok=True)
-        manifests = {}
-        for language, (_, connection) in self.workers.items():
-            with contextlib.suppress(OSError, EOFError):
-                connection.send(str(search_dir))
-        for language, (_, connection) in self.workers.items():
-            with contextlib.suppress(OSError, EOFError):  # a process stuck for WAIT_SECONDS is given up
-                if connection.poll(self.WAIT_SECONDS) and isinstance(answer := connection.recv(), dict):
-                    manifests[language] = answer
-        self.close()
-        missing = Index(tuple(language for language in LANGUAGES if language not in manifests))
-        missing.add([entry for entry in every_entry if language_of(entry["location"]) in missing.languages])
-        manifests.update({language: index.write(search_dir) for language, index in missing.languages.items()
-                          if index.titles})
-        write_manifests(site_dir, {language: manifests[language] for language in LANGUAGES if language in manifests})
+    def write(self) -> None:
+        manifests = {language: worker.finish() for language, worker in self.workers.items()}
+        for language, manifest in manifests.items():
+            if manifest is None:
+                manifests[language] = _index_rendered(language, self.search_dir, self.pages[language])
+        write_manifests(self.search_dir.parent, manifests)
 
     def close(self) -> None:
-        for process, connection in self.workers.values():
-            connection.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-        self.workers = {}
-
-
-def _index_from(connection: Connection, language: str) -> None:
-    """One language's process: pages' entries until the search folder arrives, then its index written there."""
-    index = LanguageIndex(language)
-    try:
-        while not isinstance(message := connection.recv(), str):
-            for page in pages_of(message):
-                index.add(page)
-        connection.send(index.write(Path(message)))
-    except Exception as error:  # noqa: BLE001 — the build indexes this language itself
-        with contextlib.suppress(OSError):
-            connection.send(f"failed: {error}")
+        for worker in self.workers.values():
+            worker.close()
 
 
 def _digest(files: dict[str, str]) -> str:

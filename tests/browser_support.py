@@ -97,6 +97,20 @@ class SiteServer:
             return None
         return urllib.parse.unquote(parts.path[len(self.prefix):])
 
+    def answer_missing_with_404(self, page) -> None:  # noqa: ANN001 — a Playwright page
+        """Route `page`'s requests to this server as a static host answers them: a missing address gets
+        404.html with status 404 (the server alone answers a bare 404)."""
+        body = (self.root / "404.html").read_bytes()
+
+        def as_a_host_would(route):  # noqa: ANN001, ANN202
+            reply = route.fetch()
+            if reply.status == 404:
+                route.fulfill(status=404, body=body, content_type="text/html; charset=utf-8")
+            else:
+                route.fulfill(response=reply)
+
+        page.route(self.url + "**", as_a_host_would)
+
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()

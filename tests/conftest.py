@@ -28,10 +28,23 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+SUB_URL = "https://example.org/campaign/"  # a site published under a sub-path of its host
+
+
+def built_demo(tmp_path_factory: pytest.TempPathFactory, *build_args: str) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("demo") / "project")
+    result = run_build_py(project, "build", *build_args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "site"
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site, built once per test session with `build.py build`."""
-    project = copy_project(tmp_path_factory.mktemp("demo") / "project")
-    result = run_build_py(project, "build")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
+    return built_demo(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site built for SUB_URL, once per test session."""
+    return built_demo(tmp_path_factory, "--site-url", SUB_URL)

@@ -199,6 +199,26 @@ def test_a_hand_written_page_never_replaces_a_generated_one(project: Path,
     assert "content/archive.md" in err and "/archive/" in err and "改名" in err
 
 
+def test_where_nothing_can_be_forked_the_build_does_the_work_beside_itself(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: the search index and the copies are made in turn, and the site is the same."""
+    import multiprocessing
+
+    forked = build(project, tmp_path / "forked")
+    real = multiprocessing.get_context
+
+    def no_fork(method: str | None = None):  # noqa: ANN202
+        if method == "fork":
+            raise ValueError("cannot find context for 'fork'")
+        return real(method)
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli(project, ["build", "--site-dir", str(tmp_path / "in-turn")]) == 0
+    in_turn = digests(tmp_path / "in-turn")
+    assert len(in_turn) > 300 and differing(forked, in_turn) == []
+
+
 # --- ProperDocs, the maintained continuation of MkDocs 1.x, builds the same site ----------------------------
 
 

@@ -20,13 +20,12 @@ import pytest
 import yaml
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, open_page, require_browser, serve_site
-from conftest import ROOT, copy_project, run_build_py
+from conftest import ROOT, SUB_URL, copy_project, run_build_py
 from publisher.linkcheck import LinkProblem, check_site
 from publisher.text import one_line
 
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
 SITE_URL = "https://example.org/"  # mkdocs.yml's
-SUB_URL = "https://example.org/campaign/"
 EPOCH = 1700000000  # conftest.run_build_py's SOURCE_DATE_EPOCH
 CASE, PERSON, AMBASSADOR = ("2022/top-cases/smart-form-registration/", "2022/top-people/zhang-mingyuan/",
                             "ambassadors/thomas-schmidt/")
@@ -319,14 +318,6 @@ def test_two_builds_without_cache_are_byte_identical(project: Path, tmp_path: Pa
 # --- under a sub-path --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def subpath_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("subpath") / "project")
-    result = run_build_py(project, "build", "--site-url", SUB_URL)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
-
-
 def test_subpath_build_links_and_tags(subpath_site: Path) -> None:
     assert check_site(subpath_site) == []  # site URL from robots.txt: 404.html's /campaign/… links resolve
     wrong_root = {p.target for p in check_site(subpath_site, SITE_URL)}
@@ -429,16 +420,7 @@ def browse_under_a_sub_path(chromium_browser, subpath_site: Path) -> None:
 
     # any unknown address under the prefix gets our 404 page, styled, with working links (as a host serves it)
     with serve_site(subpath_site, "/campaign/") as server, open_page(chromium_browser) as page:
-        not_found = (subpath_site / "404.html").read_bytes()
-
-        def as_a_host_would(route):
-            reply = route.fetch()
-            if reply.status == 404:
-                route.fulfill(status=404, body=not_found, content_type="text/html; charset=utf-8")
-            else:
-                route.fulfill(response=reply)
-
-        page.route(server.url + "**", as_a_host_would)
+        server.answer_missing_with_404(page)
         response = page.goto(server.url_for("2019/no/such/page/"))
         assert response.status == 404 and page.locator("h1").first.inner_text() == "页面没有找到"
         sea = page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--pub-sea').trim()")

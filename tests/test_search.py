@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -165,7 +167,11 @@ def test_every_demo_page_gets_materials_entries(monkeypatch: pytest.MonkeyPatch)
     build.close()
 
 
-# --- the index made in a second process ----------------------------------------------------------------------
+# --- the index made beside the build ------------------------------------------------------------------------
+
+PAGES = [("2022/top-cases/pay/", "先诊疗后付费", '<p>患者&lt;先&gt;看病，后付费。H5页面与５Ｇ</p><h2 id="how">怎么做</h2><p>信用就医</p>'),
+         ("ambassadors/thomas/", "托马斯·施密特", "<p>Thomas Schmidt 在青岛</p>"),
+         ("en/about/", "About", "<p>Registrations and policies</p>")]
 
 
 def folder_contents(site_dir: Path) -> dict[str, str]:
@@ -173,25 +179,36 @@ def folder_contents(site_dir: Path) -> dict[str, str]:
             for path in sorted((site_dir / "search").rglob("*")) if path.is_file()}
 
 
-def indexed_in_background(site_dir: Path, stop_it: bool = False) -> dict[str, str]:
+def indexed_beside(site_dir: Path) -> tuple[dict[str, str], dict]:
     (site_dir / "search").mkdir(parents=True)
     (site_dir / search.INDEX_FILE).write_text(json.dumps({"config": {"separator": "[\\s]+"}, "docs": []}))
-    index = search.IndexInBackground()
-    for page in search.pages_of(DOCS):
-        index.add([doc for doc in DOCS if doc["location"].split("#")[0] == page.url])
-    assert sorted(index.workers) == ["en", "zh"]
-    processes = [process for process, _ in index.workers.values()]
-    if stop_it:
-        processes[0].kill()  # as the out-of-memory killer would
-        processes[0].join()
-    index.write(site_dir, DOCS)
-    assert not index.workers and not any(process.is_alive() for process in processes)  # none left running
-    return folder_contents(site_dir)
+    index = search.IndexBeside(site_dir, PAGES)
+    processes = {language: worker.process for language, worker in index.workers.items()}
+    assert sorted(processes) == ["en", "zh"] and all(process is not None for process in processes.values())
+    return index, processes
 
 
-def test_the_index_made_in_a_second_process_is_the_same_and_survives_that_process_failing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("failure", ["none", "raises", "killed"])
+def test_the_index_made_beside_is_the_same_and_survives_its_processes_failing(
+        tmp_path: Path, failure: str, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "here").mkdir()
     write(tmp_path / "here")
     expected = folder_contents(tmp_path / "here")
-    assert indexed_in_background(tmp_path / "beside") == expected
-    assert indexed_in_background(tmp_path / "killed", stop_it=True) == expected
+    assert search.entries(*PAGES[0])[1] == DOCS[1] and expected  # the same pages as DOCS
+    build_process, index_here = os.getpid(), search._index_rendered
+
+    def failing_beside(language: str, *rest: object) -> dict:
+        if os.getpid() != build_process and language == "zh":
+            if failure == "raises":
+                raise OSError("No space left on device")
+            if failure == "killed":
+                time.sleep(60)  # until the test kills it, as the out-of-memory killer would
+        return index_here(language, *rest)
+
+    monkeypatch.setattr(search, "_index_rendered", failing_beside)
+    index, processes = indexed_beside(tmp_path / "beside")
+    if failure == "killed":
+        processes["zh"].kill()
+    index.write()
+    assert not any(process.is_alive() for process in processes.values())  # none left running
+    assert folder_contents(tmp_path / "beside") == expected

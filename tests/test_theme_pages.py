@@ -74,30 +74,13 @@ def test_the_first_tab_shows_a_skip_link_and_enter_moves_focus_into_the_content(
     assert phone.evaluate("!!document.activeElement.closest('article.md-content__inner')")
 
 
-@pytest.fixture(scope="module")
-def sub_path_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("theme-pages") / "project")
-    result = run_build_py(project, "build", "--site-url", SITE_URL)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project / "site"
-
-
 @contextlib.contextmanager
 def not_found_page(browser, server, javascript: bool = True):
     """A phone page whose missing addresses get 404.html with status 404, as a host serves it."""
-    body = (server.root / "404.html").read_bytes()
-
-    def as_a_host_would(route):
-        reply = route.fetch()
-        if reply.status == 404:
-            route.fulfill(status=404, body=body, content_type="text/html; charset=utf-8")
-        else:
-            route.fulfill(response=reply)
-
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, java_script_enabled=javascript,
                                   locale="zh-CN", service_workers="block")
     page = context.new_page()
-    page.route(server.url + "**", as_a_host_would)
+    server.answer_missing_with_404(page)
     try:
         yield page
     finally:
@@ -118,9 +101,9 @@ def parts(page) -> list[list[str]]:
 
 
 @pytest.mark.browser
-def test_a_missing_english_address_gets_the_404_page_in_english_first(chromium_browser, sub_path_site: Path,
+def test_a_missing_english_address_gets_the_404_page_in_english_first(chromium_browser, subpath_site: Path,
                                                                       site_server_factory) -> None:
-    server = site_server_factory(sub_path_site, "/campaign/")
+    server = site_server_factory(subpath_site, "/campaign/")
     with not_found_page(chromium_browser, server) as page:
         response = page.goto(server.url_for("en/nothing/"))
         assert response.status == 404
@@ -149,8 +132,8 @@ def test_a_missing_english_address_gets_the_404_page_in_english_first(chromium_b
 
 @pytest.mark.browser
 def test_without_javascript_the_404_page_still_leads_an_english_reader_to_the_english_edition(
-        chromium_browser, sub_path_site: Path, site_server_factory) -> None:
-    server = site_server_factory(sub_path_site, "/campaign/")
+        chromium_browser, subpath_site: Path, site_server_factory) -> None:
+    server = site_server_factory(subpath_site, "/campaign/")
     with not_found_page(chromium_browser, server, javascript=False) as page:
         assert page.goto(server.url_for("en/nothing/")).status == 404
         assert parts(page) == [["zh-CN", "H1 页面没有找到"], ["en", "H2 Page not found"]]
