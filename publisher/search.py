@@ -1,7 +1,8 @@
 """A search index that finds exactly the pages containing what the reader typed, in small pieces.
 
-Material's search plugin has already parsed every page into entries (page and sections, with
-`data-search-exclude` honoured); `write_index` turns them into an index our own worker
+`entries()` cuts each page into the entries Material's search plugin would make (the page and its
+sections, `data-search-exclude` honoured); the index made of them (`IndexBeside` on `build`, beside
+the rendering; `write_index` in the preview) is what our own worker
 (templates/theme/assets/search-worker.js) reads through Material's worker protocol:
 
     search/search_index.json     what Material's bundle fetches: its config, no documents, and
