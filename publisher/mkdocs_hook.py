@@ -104,6 +104,7 @@ class _Preview:
     pages: dict[str, str]  # generated page's source → digest of its front matter and HTML
     page_urls: list[str]  # every page, in build order
     search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → its search entries
+    indexed: search.Written = field(default_factory=dict)  # what the index was made of, by language
 
 
 _session = _Session()  # the one piece of module state: MkDocs calls hooks as plain functions
@@ -343,7 +344,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         if run.index is not None:
             run.index.write()
         else:
-            search.write_index(Path(config.site_dir), _with_pages_not_rebuilt(run))
+            before = _session.preview.indexed if _session.preview is not None else None
+            indexed = search.write_index(Path(config.site_dir), _with_pages_not_rebuilt(run), before)
+            if run.pending is not None:
+                run.pending.indexed = indexed
     _session.preview = run.pending
     _drop()
 

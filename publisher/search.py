@@ -473,15 +473,27 @@ def write_manifests(site_dir: Path, manifests: dict[str, dict]) -> None:
     index_path.write_text(_dump({"config": {**config, "publisher": ordered}, "docs": []}), encoding="utf-8")
 
 
-def write_index(site_dir: Path, docs: list[dict]) -> None:
-    """The index of these entries (every page's, in site order, as Material's plugin writes them)."""
+Written = dict[str, tuple[list[dict], dict]]  # language → (its entries, the manifest of the folder made of them)
+
+
+def write_index(site_dir: Path, docs: list[dict], before: Written | None = None) -> Written:
+    """The index of these entries (every page's, in site order, as Material's plugin writes them).
+    `before`: what an earlier call into the same folder returned (the preview): a language whose
+    entries did not change keeps the folder written then, if it is still there."""
     search_dir = site_dir / "search"
     search_dir.mkdir(parents=True, exist_ok=True)
     by_language: dict[str, list[dict]] = defaultdict(list)
     for doc in docs:
         by_language[language_of(str(doc.get("location", "")))].append(doc)
-    write_manifests(site_dir, {language: index_language(language, search_dir, [found])
-                               for language, found in by_language.items()})
+    written: Written = {}
+    for language, found in by_language.items():
+        kept = (before or {}).get(language)
+        if kept is not None and kept[0] == found and (search_dir / kept[1]["path"]).is_dir():
+            written[language] = kept
+        else:
+            written[language] = (found, index_language(language, search_dir, [found]))
+    write_manifests(site_dir, {language: manifest for language, (_, manifest) in written.items()})
+    return written
 
 
 class IndexBeside:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -212,3 +213,19 @@ def test_the_index_made_beside_is_the_same_and_survives_its_processes_failing(
     index.write()
     assert not any(process.is_alive() for process in processes.values())  # none left running
     assert folder_contents(tmp_path / "beside") == expected
+
+
+def test_the_preview_rewrites_only_the_language_whose_entries_changed(tmp_path: Path) -> None:
+    (tmp_path / "search").mkdir()
+    first = search.write_index(tmp_path, DOCS)
+    zh_folder = tmp_path / "search" / first["zh"][1]["path"]
+    (zh_folder / "t0.json").write_text("[]")  # were it written again, this would be undone
+    english = [dict(doc, text="<p>Permits in one day</p>") if doc["location"] == "en/about/" else doc for doc in DOCS]
+    second = search.write_index(tmp_path, english, first)
+    assert second["zh"] is first["zh"] and (zh_folder / "t0.json").read_text() == "[]"
+    assert second["en"][1]["path"] != first["en"][1]["path"]
+    assert sorted(p.name for p in (tmp_path / "search").iterdir() if p.is_dir()) == sorted(
+        manifest["path"].rstrip("/") for _, manifest in second.values())  # the old English folder is gone
+    shutil.rmtree(zh_folder)  # a full rebuild emptied the preview's folder
+    third = search.write_index(tmp_path, english, second)
+    assert (zh_folder / "t0.json").read_text() != "[]" and third["zh"][1] == first["zh"][1]
