@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -93,6 +94,30 @@ def test_once_faint_text_is_checked_and_has_contrast(phone, site, axe_source, pa
                       if rule["id"] == "color-contrast"]])
     assert checked, f"axe did not check the contrast of {selector} on {path or 'home'}"
     assert not result["violations"], describe(result["violations"])
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two opaque CSS colours given as rgb(r, g, b)."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_rank_marks_on_pictures_have_text_contrast(phone, site):
+    """axe cannot judge them (they sit on pictures), so their own colours are measured: gold, silver, bronze
+    and the rest, small bold text, need 4.5:1."""
+    goto(phone, site, CASES_RANKING)
+    marks = phone.evaluate("""() => [...document.querySelectorAll('.pub-rank')].map(el => {
+        const style = getComputedStyle(el);
+        return [el.textContent.trim(), style.color, style.backgroundColor];
+    })""")
+    assert {text for text, _, _ in marks} >= {"1", "2", "3", "4"}
+    faint = [(text, round(contrast(colour, background), 2)) for text, colour, background in marks
+             if contrast(colour, background) < 4.5]
+    assert not faint, faint
 
 
 def test_source_links_stand_out_by_more_than_colour(phone, site):
