@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 from typing import Any, Callable
 
@@ -56,6 +57,7 @@ class Beside:
 
 
 def _run(work: Callable[[], Any], connection: Connection) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle: it ends this process quietly
     with contextlib.suppress(OSError):
         os.nice(10)  # the rendering, which everything waits for, keeps its core
     try:

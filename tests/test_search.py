@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -229,3 +230,21 @@ def test_the_preview_rewrites_only_the_language_whose_entries_changed(tmp_path: 
     shutil.rmtree(zh_folder)  # a full rebuild emptied the preview's folder
     third = search.write_index(tmp_path, english, second)
     assert (zh_folder / "t0.json").read_text() != "[]" and third["zh"][1] == first["zh"][1]
+
+
+def test_chips_and_badges_are_words_of_their_own_in_what_search_finds() -> None:
+    """A page shows its labels (category, district, identity, "示例" …) as separate chips; their text must
+    not run into the next word, or "Qingdao" is not found in "Youth representativeQingdaoSample"."""
+    from publisher import pipeline
+
+    build = pipeline.prepare(Path(__file__).resolve().parent.parent, site_url="https://example.org/")
+    label = re.compile(r'(class="pub-(?:chip|badge)\b[^"]*"[^>]*>)[^<]+<')
+    run_together, labels = [], 0
+    for page in build.pages:
+        marked = label.sub(r"\1LABEL<", page.html)  # each label's text, replaced by one word
+        text = " ".join(search.plain(part) for entry in search.entries(page.url, page.title, marked)
+                        for part in (entry["title"], entry["text"]))
+        labels += text.count("LABEL")
+        run_together += [(page.url, found) for found in re.findall(r"\S*LABEL\S*", text) if found != "LABEL"]
+    build.close()
+    assert labels > 100 and not run_together, run_together[:10]
