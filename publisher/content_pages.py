@@ -18,7 +18,7 @@ from pathlib import Path
 import nh3
 from markupsafe import escape
 
-from . import urls
+from . import load, urls
 from .problems import Problem
 from .render import _BODY_ATTRIBUTES, _BODY_TAGS
 from .social import qr_drawing
@@ -112,6 +112,8 @@ def check_page_text(path: Path, text: str) -> list[Problem]:
     in_code = False
     lines = text.split("\n")
     front_end = lines.index("---", 1) if lines[:1] == ["---"] and "---" in lines[1:] else 0
+    if front_end:  # MkDocs shows front matter it cannot read as text on the page, and says nothing
+        problems += load.parse_yaml("\n" + "\n".join(lines[1:front_end]), path)[2]  # "\n": the lines of the file
     for number, line in enumerate(lines, start=1):
         key = _KEY.match(line) if number <= front_end else None
         field = key.group(1) if key else ""  # front matter: the key the value belongs to

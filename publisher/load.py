@@ -238,6 +238,8 @@ _YAML_PROBLEMS_ZH = [
     ("did not find expected key", "缩进没有对齐，或上一行缺少冒号"),
     ("did not find expected '-'", "列表项的缩进没有对齐"),
     ("found unexpected end of stream", "引号或括号没有成对"),
+    ("did not find expected ',' or ']'", "方括号 [ ] 没有成对；如果值里有方括号，请给整个值加上半角引号"),
+    ("did not find expected ',' or '}'", "花括号 { } 没有成对；如果值里有花括号，请给整个值加上半角引号"),
     ("found undefined alias", "出现了 YAML 别名（*）；如果 * 是正文，请给整个值加引号"),
     ("cannot start any token", "这个字符不能出现在值的开头；请给整个值加上半角引号"),
     ("found unknown escape character", "双引号中的反斜杠 \\ 需要写成 \\\\，或改用单引号"),

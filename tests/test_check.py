@@ -480,6 +480,11 @@ def _content(text: str, marker: str) -> Callable[[Path], int]:
     return edit
 
 
+def _broken_front_matter(root: Path) -> int:
+    (root / "content/page.md").write_text("---\ntitle: [broken\n---\n\n正文\n", encoding="utf-8")
+    return 3  # where the bracket would have to close: the front matter's end
+
+
 NEW_FAULTS: dict[str, Fault] = {
     # YAML 1.1 reads some values as something else
     "octal_rank": Fault(CASE, _octal_rank, "rank", "读成了八进制数 8"),
@@ -548,6 +553,8 @@ NEW_FAULTS: dict[str, Fault] = {
                              "-", "mermaid"),
     "content_remote_image": Fault("content/page.md", _content("# 页\n\n![图](https://evil.example/a.png)\n", "![图]"),
                                   "-", "其他网站"),
+    # MkDocs would show front matter it cannot read as text on the page: the bracket is found where it ends
+    "content_front_matter_broken": Fault("content/page.md", _broken_front_matter, "-", "方括号 [ ] 没有成对"),
 }
 
 
