@@ -152,6 +152,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                                              [edition.year for edition in build.catalog.editions]).items():
         given = {"abs_src_path": str(source)} if isinstance(source, Path) else {"content": source}
         files.append(File.generated(config, site_path, inclusion=InclusionLevel.NOT_IN_NAV, **given))
+    for file in files.documentation_pages():  # hand-written English pages are in the English navigation (on_nav)
+        if file.url.startswith(urls.language_root("en")) and file.inclusion.is_in_nav():
+            file.inclusion = InclusionLevel.NOT_IN_NAV  # … so the Chinese one need not say they are missing
     run.fingerprinted = _fingerprint(files, config)
     if run.serving:
         run.pending = _rebuild_only_what_changed(files, config, build)
