@@ -46,9 +46,12 @@ class Beside:
         return result
 
     def close(self) -> None:
+        """End the process: done with (after `finish`), or not wanted any more (a stopped build)."""
         if self.connection is not None:
             self.connection.close()
         if self.process is not None:
+            if self.process.is_alive():
+                self.process.terminate()
             self.process.join(timeout=5)
             if self.process.is_alive():
                 self.process.kill()

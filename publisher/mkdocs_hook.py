@@ -92,6 +92,12 @@ class _Session:
     preview: _Preview | None = None  # the preview's last good build (serve only)
     run: _Run | None = None  # the current build
 
+    def drop(self) -> None:
+        """The build is over (or was stopped): end what it started and forget it."""
+        if self.run is not None:
+            self.run.close()
+        self.run = self.checked = None
+
 
 @dataclass
 class _Preview:
@@ -123,9 +129,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("\n" + error.report("zh", root)) from error
     except pipeline.TemplateFailure as error:
         raise PluginError(str(error)) from error
-    _session.checked = None
-    if _session.run is not None:  # a build MkDocs ended without telling us
-        _session.run.close()
+    _session.drop()  # the checked entries are used; and a build MkDocs ended without telling us is over
     _session.run = _Run(build, _session.serving, {page.source: page.html for page in build.pages})
     if config.nav is None:
         config.nav = pipeline.default_nav(build.catalog, Path(config.docs_dir))
@@ -379,9 +383,7 @@ def _run() -> _Run:
 
 
 def _drop() -> None:
-    if _session.run is not None:
-        _session.run.close()
-    _session.run = _session.checked = None
+    _session.drop()
 
 
 # --- what build.py calls -----------------------------------------------------------------------------------
@@ -404,7 +406,10 @@ def build_site(root: Path, site_dir: Path, site_url: str | None = None, checked:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True, **overrides)
         _session_of(config).checked = checked
         with _build_date(pipeline.source_date_epoch(root)):
-            build(config)
+            try:
+                build(config)
+            finally:  # stopped by Ctrl-C, which MkDocs does not report: the work beside it ends before its folder goes
+                _session_of(config).drop()
     except (Abort, ConfigurationError) as error:
         raise BuildFailed(str(error)) from None
 

@@ -187,6 +187,39 @@ def test_interrupted_build_keeps_site(project: Path) -> None:
     assert not leftovers, leftovers
 
 
+def test_a_build_stopped_while_work_runs_beside_it_leaves_nothing_behind(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the search index is made beside the rendering (publisher/beside.py): that process must
+    end with the build, or it writes into the build's folder after the build removed it."""
+    import threading
+
+    from publisher.cli import main as cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert cli(project, ["build"]) == 0
+    before = tree_digest(project / "site")
+    build_process, index_here, started = os.getpid(), search._index_rendered, project / "beside-started"
+
+    def slow_beside(*args: object) -> dict:
+        if os.getpid() != build_process:
+            started.touch()
+            time.sleep(3)
+        return index_here(*args)
+
+    def press_ctrl_c() -> None:
+        deadline = time.monotonic() + 120
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(build_process, signal.SIGINT)
+
+    monkeypatch.setattr(search, "_index_rendered", slow_beside)
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    assert cli(project, ["build"]) == 130
+    time.sleep(4)  # past the moment the process beside would write, were it still there
+    assert tree_digest(project / "site") == before
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
+
+
 def test_committed_schema_files_match_the_schema() -> None:
     for relative, content in derived_files().items():
         path = ROOT / relative
