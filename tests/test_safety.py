@@ -178,10 +178,12 @@ def test_interrupted_build_keeps_site(project: Path) -> None:
     before = tree_digest(project / "site")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     child = subprocess.Popen([sys.executable, str(project / "build.py"), "build"], cwd=project, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # even if CI ignores it
     time.sleep(1.2)  # past the check, inside MkDocs
     child.send_signal(signal.SIGINT)
     child.communicate(timeout=60)
+    assert child.returncode == 130  # stopped, not finished
     assert tree_digest(project / "site") == before
     leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site-")]
     assert not leftovers, leftovers
@@ -213,8 +215,12 @@ def test_a_build_stopped_while_work_runs_beside_it_leaves_nothing_behind(
         os.kill(build_process, signal.SIGINT)
 
     monkeypatch.setattr(search, "_index_rendered", slow_beside)
-    threading.Thread(target=press_ctrl_c, daemon=True).start()
-    assert cli(project, ["build"]) == 130
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even where CI ignores it
+    try:
+        threading.Thread(target=press_ctrl_c, daemon=True).start()
+        assert cli(project, ["build"]) == 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
     time.sleep(4)  # past the moment the process beside would write, were it still there
     assert tree_digest(project / "site") == before
     assert not [p.name for p in project.iterdir() if p.name.startswith(".site-")]
