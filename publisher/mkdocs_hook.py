@@ -348,27 +348,24 @@ def on_post_build(config: MkDocsConfig) -> None:
     _finish_copies(run)
     offline.neutralise(Path(config.site_dir), config.site_url)  # safety (issue 10): nothing loads from another host
     if _searched(config):
-        if run.index is not None:
+        if run.index is not None:  # `build`: made beside the rendering
             run.index.write()
         else:
-            before = _session.preview.indexed if _session.preview is not None else None
-            indexed = search.write_index(Path(config.site_dir), _with_pages_not_rebuilt(run), before)
-            if run.pending is not None:
-                run.pending.indexed = indexed
+            _write_preview_index(run, Path(config.site_dir))
     _session.preview = run.pending
     _drop()
 
 
-def _with_pages_not_rebuilt(run: _Run) -> list[dict]:
-    """The preview: the search entries of the pages rendered now, with the last build's for the pages
-    it left as they were, in build order."""
-    before = _session.preview.search if _session.preview is not None else {}
+def _write_preview_index(run: _Run, site_dir: Path) -> None:
+    """The preview's index: the search entries of the pages rendered now, with the last build's for the
+    pages it left as they were, in build order; a language whose entries are unchanged keeps its folder."""
+    pending, before = run.pending, _session.preview
+    assert pending is not None  # serving: set in on_files
     now = {url: search.entries(url, *page) if page else [] for url, page in run.found.items()}
-    pages = run.pending.page_urls if run.pending is not None else list(now)
-    searched = {url: now[url] if url in now else before.get(url, []) for url in pages}
-    if run.pending is not None:
-        run.pending.search = searched
-    return [entry for entries in searched.values() for entry in entries]
+    kept = before.search if before is not None else {}
+    pending.search = {url: now[url] if url in now else kept.get(url, []) for url in pending.page_urls}
+    pending.indexed = search.write_index(site_dir, [entry for entries in pending.search.values() for entry in entries],
+                                         before.indexed if before is not None else None)
 
 
 def on_build_error(error: Exception) -> None:
